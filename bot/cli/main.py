@@ -1,0 +1,32 @@
+"""`mlquiz` command line: each command group lives in its own module and registers itself."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from bot.config import SettingsError
+
+# Order is the order `mlquiz --help` lists them in.
+COMMAND_MODULES = ("bank", "grading", "db", "serve")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mlquiz")
+def cli() -> None:
+    """mlquiz: machine-learning interview questions in Slack."""
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"bot.cli.{_name}").register(cli)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except SettingsError as exc:
+        # A bad setting is one clear line, never a traceback.
+        click.echo(f"mlquiz: configuration error: {exc}", err=True)
+        sys.exit(2)
