@@ -1,0 +1,126 @@
+"""Stats, leaderboards, topics, help and App Home."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.views import View
+
+from bot.blocks import ids
+from bot.blocks.common import (
+    Message,
+    actions,
+    bar,
+    button,
+    context,
+    divider,
+    header,
+    percent,
+    render,
+    section,
+)
+from questionbank.topics import topic_label
+
+PERIOD_TITLES = {
+    "week": "This week",
+    "month": "This month",
+    "season": "This season",
+    "all": "All time",
+}
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+HELP_TEXT = """*Practice*
+• `/mlquiz` or `/mlquiz ask [topic] [easy|medium|hard]`: a question in your DMs now
+• `/mlquiz review`: bring back questions you found hard, when they are due
+• `/mlquiz stats [@user]`: answered, average, streak, rank, mastery per topic
+• `/mlquiz leaderboard [week|month|season|all]`: the top 10
+• `/mlquiz topics`: every topic with its question count
+*Channel admins*
+• `/mlquiz schedule 09:00 Europe/Berlin weekdays`: a daily question in this channel
+• `/mlquiz unschedule` · `pause` · `resume` · `post-now` · `reveal`
+• `/mlquiz config reveal 17:00|6h` · `config topics a,b|all` · `config difficulty hard|any` · `config recap fri|off`"""
+
+
+def help_message(prefix: str = "") -> Message:
+    text = (prefix + "\n\n" if prefix else "") + HELP_TEXT
+    return Message(text="mlquiz help", blocks=render([section(text)]))
+
+
+def leaderboard_lines(rows: Sequence[Any]) -> list[str]:
+    lines = []
+    for row in rows:
+        medal = MEDALS.get(row.rank, f"{row.rank}.")
+        lines.append(
+            f"{medal} <@{row.user_id}> · *{row.points}* pts · {row.answered} answered"
+            f" · avg {percent(row.average_score)}"
+        )
+    return lines
+
+
+def leaderboard_message(rows: Sequence[Any], *, period: str, scope: str) -> Message:
+    title = f"Leaderboard: {PERIOD_TITLES.get(period, period)} ({scope})"
+    body = "\n".join(leaderboard_lines(rows)) or "_Nobody has scored yet. Be the first!_"
+    return Message(text=title, blocks=render([header(title), section(body)]))
+
+
+def mastery_lines(mastery: dict[str, float], limit: int = 12) -> list[str]:
+    ordered = sorted(mastery.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [f"`{bar(value)}` {percent(value)} {topic_label(topic)}" for topic, value in ordered]
+
+
+def stats_message(stats: Any, *, user_id: str, is_self: bool) -> Message:
+    who = "Your" if is_self else f"<@{user_id}>'s"
+    rank = f"#{stats.rank}" if stats.rank else "unranked"
+    summary = (
+        f"*{stats.answered}* answered · average *{percent(stats.average_score)}* · "
+        f"*{stats.points}* points · rank {rank}\n"
+        f"🔥 streak *{stats.streak}* (best {stats.best_streak})"
+    )
+    blocks = [header(f"{who} mlquiz stats"), section(summary)]
+    lines = mastery_lines(stats.topic_mastery)
+    if lines:
+        blocks.append(section("*Mastery by topic*\n" + "\n".join(lines)))
+    else:
+        blocks.append(context("No answers yet: try `/mlquiz ask`."))
+    return Message(text=f"{who} mlquiz stats", blocks=render(blocks))
+
+
+def topics_message(counts: dict[str, int]) -> Message:
+    lines = [
+        f"• *{topic_label(slug)}* (`{slug}`): {count}"
+        for slug, count in sorted(counts.items(), key=lambda item: topic_label(item[0]))
+    ]
+    blocks = [
+        header(f"{len(counts)} topics, {sum(counts.values())} topic tags"),
+        section("\n".join(lines[:60])),
+        context("Ask for one with `/mlquiz ask <topic> [easy|medium|hard]`."),
+    ]
+    return Message(text="mlquiz topics", blocks=render(blocks))
+
+
+def home_view(stats: Any, top: Sequence[Any], *, user_id: str) -> dict[str, Any]:
+    blocks = [
+        header("mlquiz: practise ML interview questions"),
+        section(
+            f"🔥 Streak *{stats.streak}* (best {stats.best_streak}) · "
+            f"*{stats.answered}* answered · average *{percent(stats.average_score)}* · "
+            f"*{stats.points}* points"
+        ),
+        actions(button("Practice a question", ids.HOME_PRACTICE, "-", style="primary")),
+        divider(),
+        section(
+            "*Your mastery by topic*\n"
+            + (
+                "\n".join(mastery_lines(stats.topic_mastery))
+                or "_Answer a question to see your bars._"
+            )
+        ),
+        divider(),
+        section(
+            "*Workspace top 10, all time*\n"
+            + ("\n".join(leaderboard_lines(top)) or "_No scores yet._")
+        ),
+        context("Type `/mlquiz help` for every command."),
+    ]
+    return View(type="home", blocks=blocks).to_dict()

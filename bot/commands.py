@@ -1,0 +1,130 @@
+"""Parse the text after `/mlquiz` into a subcommand and its arguments (pure)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+USER_SUBCOMMANDS = ("ask", "review", "stats", "leaderboard", "topics", "help")
+ADMIN_SUBCOMMANDS = (
+    "schedule",
+    "unschedule",
+    "pause",
+    "resume",
+    "post-now",
+    "reveal",
+    "config",
+)
+ALL_SUBCOMMANDS = USER_SUBCOMMANDS + ADMIN_SUBCOMMANDS
+DIFFICULTIES = ("easy", "medium", "hard")
+PERIODS = ("week", "month", "season", "all")
+
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    name: str
+    args: tuple[str, ...] = ()
+    raw_args: str = ""
+
+
+@dataclass(frozen=True)
+class UnknownCommand:
+    given: str
+    suggestion: str | None
+
+
+@dataclass(frozen=True)
+class AskArgs:
+    topic_words: tuple[str, ...] = ()
+    difficulty: str | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A fuzzy match over a closed vocabulary."""
+
+    best: str | None
+    alternatives: list[str] = field(default_factory=list)
+
+
+def parse_command(text: str) -> ParsedCommand | UnknownCommand:
+    words = (text or "").strip().split()
+    if not words:
+        return ParsedCommand("ask")
+    head = words[0].lower()
+    rest = " ".join(words[1:])
+    if head in ALL_SUBCOMMANDS:
+        return ParsedCommand(head, tuple(words[1:]), rest)
+    if head in ("leaders", "board", "lb"):
+        return ParsedCommand("leaderboard", tuple(words[1:]), rest)
+    if head in DIFFICULTIES:
+        # `/mlquiz hard` reads naturally as "ask me a hard one".
+        return ParsedCommand("ask", tuple(words), " ".join(words))
+    suggestion = closest(head, ALL_SUBCOMMANDS, cutoff=60).best
+    return UnknownCommand(given=words[0], suggestion=suggestion)
+
+
+def parse_ask_args(args: tuple[str, ...]) -> AskArgs:
+    difficulty = None
+    topic_words = []
+    for word in args:
+        if word.lower() in DIFFICULTIES and difficulty is None:
+            difficulty = word.lower()
+        else:
+            topic_words.append(word)
+    return AskArgs(tuple(topic_words), difficulty)
+
+
+def parse_period(args: tuple[str, ...]) -> str | None:
+    """The leaderboard period, default `week`; None when the word is not a period."""
+    if not args:
+        return "week"
+    word = args[0].lower()
+    aliases = {"weekly": "week", "monthly": "month", "alltime": "all", "all-time": "all"}
+    word = aliases.get(word, word)
+    return word if word in PERIODS else None
+
+
+def mentioned_user(args: tuple[str, ...]) -> str | None:
+    for word in args:
+        match = _USER_MENTION.fullmatch(word)
+        if match:
+            return match.group(1)
+    return None
+
+
+def closest(given: str, choices: tuple[str, ...] | list[str], *, cutoff: float) -> Suggestion:
+    if not given or not choices:
+        return Suggestion(None)
+    found = process.extract(given.lower(), list(choices), scorer=fuzz.WRatio, limit=3)
+    good = [choice for choice, score, _ in found if score >= cutoff]
+    return Suggestion(good[0] if good else None, good)
+
+
+def match_topic(words: tuple[str, ...], topics: dict[str, str]) -> Suggestion:
+    """Match free text against topic slugs and their labels (slug -> label)."""
+    if not words:
+        return Suggestion(None)
+    query = " ".join(words).lower().replace("_", "-")
+    if query in topics:
+        return Suggestion(query, [query])
+    slug_query = query.replace(" ", "-")
+    if slug_query in topics:
+        return Suggestion(slug_query, [slug_query])
+    candidates: dict[str, str] = {}
+    for slug, label in topics.items():
+        candidates[slug.replace("-", " ")] = slug
+        candidates[label.lower()] = slug
+    found = process.extract(query, list(candidates), scorer=fuzz.WRatio, limit=6)
+    ranked: list[str] = []
+    for text, score, _ in found:
+        slug = candidates[text]
+        if score >= 60 and slug not in ranked:
+            ranked.append(slug)
+    if found and found[0][1] >= 86:
+        return Suggestion(candidates[found[0][0]], ranked)
+    return Suggestion(None, ranked)
