@@ -39,9 +39,8 @@ def render(blocks: Iterable[Block]) -> list[dict[str, Any]]:
     rendered = [block.to_dict() for block in blocks]
     if len(rendered) > MESSAGE_BLOCK_LIMIT:
         # Keep the head and say so, rather than have Slack reject the whole message.
-        rendered = rendered[: MESSAGE_BLOCK_LIMIT - 1] + [
-            context("…more than fits in one message.").to_dict()
-        ]
+        more = context("…more than fits in one message.").to_dict()
+        rendered = [*rendered[: MESSAGE_BLOCK_LIMIT - 1], more]
     return rendered
 
 

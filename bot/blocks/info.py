@@ -39,7 +39,8 @@ HELP_TEXT = """*Practice*
 *Channel admins*
 • `/mlquiz schedule 09:00 Europe/Berlin weekdays`: a daily question in this channel
 • `/mlquiz unschedule` · `pause` · `resume` · `post-now` · `reveal`
-• `/mlquiz config reveal 17:00|6h` · `config topics a,b|all` · `config difficulty hard|any` · `config recap fri|off`"""
+• `/mlquiz config reveal 17:00|6h` · `config topics a,b|all`
+• `/mlquiz config difficulty hard|any` · `config recap fri|off`"""
 
 
 def help_message(prefix: str = "") -> Message:
