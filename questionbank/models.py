@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 Slug = Annotated[
     str,
@@ -111,6 +112,22 @@ class Question(BaseModel):
         if len(set(topics)) != len(topics):
             raise ValueError("topics must not repeat")
         return topics
+
+    @field_validator("key_points")
+    @classmethod
+    def _key_points_distinct(cls, key_points: list[KeyPoint]) -> list[KeyPoint]:
+        # Two identical claims would double-count one idea in the score.
+        first_index: dict[str, int] = {}
+        for index, point in enumerate(key_points):
+            normalized = " ".join(point.text.casefold().split())
+            if normalized in first_index:
+                raise PydanticCustomError(
+                    "duplicate_key_point",
+                    "key_points.{index}.text repeats key_points.{first}.text: '{text}'",
+                    {"index": index, "first": first_index[normalized], "text": point.text},
+                )
+            first_index[normalized] = index
+        return key_points
 
     @property
     def primary_topic(self) -> str:
