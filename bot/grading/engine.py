@@ -1,0 +1,447 @@
+"""`grade()`: match each key point against windows of the answer, weigh, flag, score."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import LCSseq
+
+from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
+from bot.grading.rubric import (
+    _WINDOW_BUCKETS,
+    CompiledKeyPoint,
+    CompiledRubric,
+    Rubric,
+    Variant,
+    rubric_for,
+)
+from bot.grading.text import Token, clean_markup, tokenize
+
+if TYPE_CHECKING:
+    from questionbank.models import Question
+
+# Similarity at or above which a key point counts as covered / partly covered.
+COVERED_AT = 0.7
+PARTIAL_AT = 0.45
+# Credit ramps linearly from nothing at CREDIT_FLOOR to full credit at CREDIT_FULL.
+CREDIT_FLOOR = 0.3
+CREDIT_FULL = 0.8
+# A key point's similarity when only one of its several content words appears is scaled
+# by this: one shared word is not a paraphrase.
+SINGLE_WORD_FACTOR = 0.5
+# rapidfuzz ratios between unrelated phrases sit around 30-50; below this a window is noise.
+FUZZY_FLOOR = 55.0
+# Answers longer than this many content words are windowed with a stride, keeping the
+# number of windows (and the time) bounded for pasted essays.
+LONG_ANSWER_WORDS = 1500
+# Typos: an answer word this close (rapidfuzz ratio) to a rubric word is read as it.
+TYPO_CUTOFF = 85.0
+TYPO_MIN_LENGTH = 5
+
+MIN_WORDS = 4
+REQUIRED_MISSED_CAP = round(PASS_THRESHOLD - 0.05, 4)
+KEYWORD_LIST_CAP = round(PASS_THRESHOLD - 0.15, 4)
+COPY_CAP = 0.15
+OFF_TOPIC_CAP = 0.05
+SNIPPET_CHARS = 160
+# A negation word governs the few words after it.
+NEGATION_REACH = 3
+
+
+def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
+    """Grade one answer; pure and deterministic."""
+    rubric = (
+        question_or_rubric
+        if isinstance(question_or_rubric, Rubric)
+        else rubric_for(question_or_rubric)
+    )
+    compiled = rubric.compiled
+    text = clean_markup(answer or "")
+    tokens = tokenize(text)
+    view = AnswerView.build(text, tokens, compiled)
+
+    results: list[KeyPointResult] = []
+    credits: list[float] = []
+    negated_points: list[str] = []
+    for point in compiled.key_points:
+        match = best_match(point, view)
+        status, credit = _status_and_credit(match.similarity)
+        if match.negated and status != "missed":
+            negated_points.append(point.point.text)
+            status, credit = "missed", 0.0
+        results.append(
+            KeyPointResult(
+                text=point.point.text,
+                status=status,
+                similarity=round(match.similarity, 4),
+                snippet=view.snippet(match.span) if match.span else None,
+                weight=point.point.weight,
+                required=point.point.required,
+            )
+        )
+        credits.append(credit)
+
+    total_weight = sum(r.weight for r in results)
+    coverage = sum(c * r.weight for c, r in zip(credits, results, strict=True)) / total_weight
+    score = coverage_to_score(coverage, compiled)
+
+    flags: list[Flag] = []
+    if negated_points:
+        flags.append(
+            Flag(
+                "negated",
+                "A key point appears but is negated: " + _quote_list(negated_points) + ".",
+            )
+        )
+    if view.word_count < MIN_WORDS or view.content_count < 2:
+        flags.append(Flag("too_short", "The answer is too short to explain anything."))
+        score *= 0.5
+    if is_keyword_list(view):
+        flags.append(
+            Flag(
+                "keyword_list",
+                "The answer lists terms without explaining them; say how they connect.",
+            )
+        )
+        score = min(score, KEYWORD_LIST_CAP)
+    if is_copy_of_reference(view, compiled):
+        flags.append(
+            Flag(
+                "copied_reference",
+                "The answer is nearly a copy of the published expected answer.",
+            )
+        )
+        score = min(score, COPY_CAP)
+    if is_off_topic(view, compiled, results):
+        flags.append(Flag("off_topic", "The answer does not address this question."))
+        score = min(score, OFF_TOPIC_CAP)
+    if any(r.required and r.status == "missed" for r in results):
+        score = min(score, REQUIRED_MISSED_CAP)
+    score = min(1.0, max(0.0, score))
+    return Grade(score=round(score, 4), key_points=results, flags=flags)
+
+
+def coverage_to_score(coverage: float, compiled: CompiledRubric) -> float:
+    """Weighted key-point coverage -> score.
+
+    Explicit rubrics list what a good answer says, so near-full coverage is needed. Key
+    points derived from a long expected answer over-specify it (alternatives, asides,
+    worked numbers), so an answer making a fair share of those claims already earns the
+    full score.
+    """
+    if compiled.auto:
+        n = len(compiled.key_points)
+        enough = min(1.0, max(0.35, 2.5 / n)) if n else 1.0
+    else:
+        enough = 0.85
+    return min(1.0, coverage / enough)
+
+
+def _status_and_credit(similarity: float) -> tuple[str, float]:
+    credit = (similarity - CREDIT_FLOOR) / (CREDIT_FULL - CREDIT_FLOOR)
+    credit = min(1.0, max(0.0, credit))
+    if similarity >= COVERED_AT:
+        return "covered", credit
+    if similarity >= PARTIAL_AT:
+        return "partial", credit
+    return "missed", credit
+
+
+def _quote_list(texts: Sequence[str]) -> str:
+    return "; ".join(f"“{t}”" for t in texts)
+
+
+# --- The answer, prepared for matching ----------------------------------------------------
+
+
+@dataclass(slots=True)
+class AnswerView:
+    text: str
+    tokens: list[Token]
+    content_index: list[int]  # token index of each content word
+    keys: list[str]  # content keys after typo folding
+    positions: dict[str, list[int]]  # content key -> content positions
+    windows: dict[int, tuple[list[str], list[int]]]  # size -> (window strings, start pos)
+    sentence_windows: tuple[list[str], list[tuple[int, int]]]
+    word_count: int
+    content_count: int
+    folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
+
+    @classmethod
+    def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
+        content_index = [i for i, t in enumerate(tokens) if t.content]
+        keys = [_fold_typo(tokens[i].key, compiled) for i in content_index]
+        folded = {
+            tokens[i].key: key
+            for i, key in zip(content_index, keys, strict=True)
+            if key != tokens[i].key
+        }
+        positions: dict[str, list[int]] = {}
+        for pos, key in enumerate(keys):
+            positions.setdefault(key, []).append(pos)
+        n = len(keys)
+        stride = 1 if n <= LONG_ANSWER_WORDS else max(1, n // LONG_ANSWER_WORDS)
+        windows: dict[int, tuple[list[str], list[int]]] = {}
+        for size in compiled.window_sizes:
+            strings: list[str] = []
+            starts: list[int] = []
+            seen: set[str] = set()
+            step = stride if size > 2 else stride * 2 if n > LONG_ANSWER_WORDS else 1
+            for start in range(0, max(1, n - size + 1), step):
+                window = " ".join(keys[start : start + size])
+                if window and window not in seen:
+                    seen.add(window)
+                    strings.append(window)
+                    starts.append(start)
+            windows[size] = (strings, starts)
+        sentence_strings: list[str] = []
+        sentence_spans: list[tuple[int, int]] = []
+        if content_index:
+            first = 0
+            for pos in range(1, n + 1):
+                if (
+                    pos == n
+                    or tokens[content_index[pos]].sentence != tokens[content_index[first]].sentence
+                ):
+                    sentence_strings.append(" ".join(keys[first:pos]))
+                    sentence_spans.append((first, pos))
+                    first = pos
+        return cls(
+            text=text,
+            tokens=tokens,
+            content_index=content_index,
+            keys=keys,
+            positions=positions,
+            windows=windows,
+            sentence_windows=(sentence_strings, sentence_spans),
+            word_count=len(tokens),
+            content_count=n,
+            folded=folded,
+        )
+
+    def snippet(self, span: tuple[int, int]) -> str:
+        first, last = span
+        start = self.tokens[self.content_index[first]].start
+        end = self.tokens[self.content_index[last - 1]].end
+        snippet = self.text[start:end].strip()
+        if len(snippet) > SNIPPET_CHARS:
+            snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
+        return snippet
+
+    def negated_keys(self, span: tuple[int, int], keys: tuple[str, ...]) -> int:
+        """Negation words in or just before the span that govern one of the matched words.
+
+        A negation counts when one of the next few words of its sentence is a word of the
+        key point: "does not reduce variance" negates, "spam vs not spam, ... regression"
+        does not.
+        """
+        wanted = set(keys)
+        first_tok = self.content_index[span[0]]
+        last_tok = self.content_index[span[1] - 1]
+        count = 0
+        for i in range(max(0, first_tok - NEGATION_REACH), last_tok + 1):
+            tok = self.tokens[i]
+            if not tok.negation:
+                continue
+            for j in range(i + 1, min(len(self.tokens), i + 1 + NEGATION_REACH)):
+                following = self.tokens[j]
+                if following.sentence != tok.sentence:
+                    break
+                if following.content and _folded(following.key, self) in wanted:
+                    count += 1
+                    break
+        return count
+
+
+def _folded(key: str, view: AnswerView) -> str:
+    return view.folded.get(key, key)
+
+
+def _fold_typo(key: str, compiled: CompiledRubric) -> str:
+    if key in compiled.vocabulary or len(key) < TYPO_MIN_LENGTH:
+        return key
+    cached = compiled.typo_cache.get(key)
+    if cached is not None:
+        return cached
+    found = process.extractOne(
+        key, compiled.vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+    )
+    folded = found[0] if found else key
+    if len(compiled.typo_cache) < 50_000:
+        compiled.typo_cache[key] = folded
+    return folded
+
+
+# --- Matching one key point ---------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Match:
+    similarity: float
+    span: tuple[int, int] | None  # content positions [first, last)
+    negated: bool
+
+
+_NO_MATCH = Match(0.0, None, False)
+
+
+def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
+    best = _NO_MATCH
+    best_variant: Variant | None = None
+    for variant in point.variants:
+        match = _match_variant(variant, view)
+        if match.similarity > best.similarity:
+            best, best_variant = match, variant
+    if best.span is not None and best_variant is not None:
+        negated = (view.negated_keys(best.span, best_variant.keys) > 0) != (
+            best_variant.negations > 0
+        )
+        best = Match(best.similarity, best.span, negated)
+    return best
+
+
+def _match_variant(variant: Variant, view: AnswerView) -> Match:
+    overlap, span = _overlap(variant, view)
+    fuzzy, fuzzy_span = _fuzzy(variant, view)
+    if fuzzy > overlap:
+        # Fuzzy windows catch misspellings and word-order paraphrases, but a high ratio
+        # between short strings is cheap, so it only lifts the overlap part of the way.
+        similarity = 0.5 * (overlap + fuzzy)
+        if similarity > overlap:
+            return Match(similarity, fuzzy_span or span, False)
+    return Match(overlap, span, False)
+
+
+def _overlap(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int] | None]:
+    """Best weighted share of the variant's words found close together in the answer."""
+    occurrences: list[tuple[int, int]] = []  # (content position, variant key index)
+    for k, key in enumerate(variant.keys):
+        for pos in view.positions.get(key, ()):
+            occurrences.append((pos, k))
+    if not occurrences:
+        return 0.0, None
+    occurrences.sort()
+    n_keys = len(variant.keys)
+    reach = max(n_keys + 4, 2 * n_keys)
+    counts = [0] * n_keys
+    weight_in = 0.0
+    distinct = 0
+    best_weight = 0.0
+    best_distinct = 0
+    best_span: tuple[int, int] | None = None
+    left = 0
+    for pos, k in occurrences:
+        if counts[k] == 0:
+            weight_in += variant.weights[k]
+            distinct += 1
+        counts[k] += 1
+        while pos - occurrences[left][0] >= reach:
+            lk = occurrences[left][1]
+            counts[lk] -= 1
+            if counts[lk] == 0:
+                weight_in -= variant.weights[lk]
+                distinct -= 1
+            left += 1
+        if weight_in > best_weight + 1e-12:
+            best_weight = weight_in
+            best_distinct = distinct
+            best_span = (occurrences[left][0], pos + 1)
+    similarity = best_weight / variant.total_weight
+    if best_distinct == 1 and n_keys > 1:
+        similarity *= SINGLE_WORD_FACTOR
+    return similarity, best_span
+
+
+def _fuzzy(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int] | None]:
+    size = _bucket(len(variant.keys))
+    strings, starts = view.windows.get(size, ((), ()))
+    best = 0.0
+    best_span: tuple[int, int] | None = None
+    if strings:
+        found = process.extractOne(
+            variant.joined, strings, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR
+        )
+        if found:
+            best = found[1]
+            start = starts[found[2]]
+            best_span = (start, min(start + size, view.content_count))
+    sentence_strings, sentence_spans = view.sentence_windows
+    if sentence_strings:
+        found = process.extractOne(
+            variant.joined,
+            sentence_strings,
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=max(FUZZY_FLOOR, best),
+        )
+        if found and found[1] > best:
+            best = found[1]
+            best_span = sentence_spans[found[2]]
+    if best_span is None:
+        return 0.0, None
+    return (best - FUZZY_FLOOR) / (100.0 - FUZZY_FLOOR), best_span
+
+
+def _bucket(n_keys: int) -> int:
+    index = bisect_left(_WINDOW_BUCKETS, n_keys)
+    return _WINDOW_BUCKETS[min(index, len(_WINDOW_BUCKETS) - 1)]
+
+
+# --- Whole-answer checks ------------------------------------------------------------------
+
+_SEPARATORS = frozenset(",;/|\n•·")
+
+
+def is_keyword_list(view: AnswerView) -> bool:
+    """Terms strung together with almost no words that relate them."""
+    if view.content_count < 3:
+        return False
+    function_words = view.word_count - view.content_count
+    function_share = function_words / view.word_count
+    if function_share >= 0.2:
+        return False
+    segments = [s for s in _split_segments(view.text) if any(ch.isalnum() for ch in s)]
+    words_per_segment = view.word_count / max(1, len(segments))
+    return (len(segments) >= 3 and words_per_segment <= 3.5) or function_share < 0.08
+
+
+def _split_segments(text: str) -> list[str]:
+    segments = []
+    current = []
+    for ch in text:
+        if ch in _SEPARATORS or ch == ".":
+            segments.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    segments.append("".join(current))
+    return segments
+
+
+def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
+    """Most of the answer is the expected answer (or the key points) in the same order."""
+    words = [t.key for t in view.tokens]
+    if len(words) < 8:
+        return False
+    for source in (compiled.reference_words, compiled.key_point_words):
+        if len(source) < 8:
+            continue
+        common = LCSseq.similarity(words, source)
+        if common / len(words) >= 0.8 and common / len(source) >= 0.5:
+            return True
+    return False
+
+
+def is_off_topic(
+    view: AnswerView, compiled: CompiledRubric, results: Sequence[KeyPointResult]
+) -> bool:
+    if view.content_count < 4:
+        return False
+    if any(r.similarity >= PARTIAL_AT for r in results):
+        return False
+    distinct = set(view.keys)
+    shared = len(distinct & compiled.vocabulary) / len(distinct)
+    return shared < 0.15

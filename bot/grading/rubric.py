@@ -1,0 +1,290 @@
+"""Rubrics: the key points an answer is graded against, and their compiled match form."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from bot.grading.text import Token, clean_markup, tokenize
+
+if TYPE_CHECKING:
+    from questionbank.models import Question
+
+# A fragment of an expected answer with fewer content words than this is not a claim.
+MIN_CLAIM_CONTENT_WORDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class RubricKeyPoint:
+    """One claim to look for: its text, other phrasings, weight, and whether it is required."""
+
+    text: str
+    aliases: tuple[str, ...] = ()
+    weight: float = 1.0
+    required: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.text.strip():
+            raise ValueError("a key point needs text")
+        if not (self.weight > 0 and math.isfinite(self.weight)):
+            raise ValueError(f"key point weight must be positive, got {self.weight}")
+
+    @classmethod
+    def coerce(cls, value: Any) -> RubricKeyPoint:
+        """A string, a mapping {text, aliases, weight, required} or a bank KeyPoint."""
+        if isinstance(value, RubricKeyPoint):
+            return value
+        if isinstance(value, str):
+            return cls(text=value)
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"text", "aliases", "weight", "required"}
+            if unknown:
+                raise ValueError(f"unknown key point field(s): {', '.join(sorted(unknown))}")
+            aliases = value.get("aliases") or ()
+            if isinstance(aliases, str) or not isinstance(aliases, Iterable):
+                raise ValueError("key point aliases must be a list of strings")
+            return cls(
+                text=str(value["text"]),
+                aliases=tuple(str(a) for a in aliases),
+                weight=float(value.get("weight", 1.0)),
+                required=bool(value.get("required", False)),
+            )
+        text = getattr(value, "text", None)
+        if isinstance(text, str):
+            return cls(
+                text=text,
+                aliases=tuple(getattr(value, "aliases", ()) or ()),
+                weight=float(getattr(value, "weight", 1.0)),
+                required=bool(getattr(value, "required", False)),
+            )
+        raise TypeError(f"cannot make a key point from {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """Everything grading needs to know about a question, independent of where it came from."""
+
+    key_points: tuple[RubricKeyPoint, ...]
+    reference: str = ""
+    prompt: str = ""
+    question_id: str | None = None
+    auto_key_points: bool = False
+    _compiled_slot: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.key_points:
+            raise ValueError("a rubric needs at least one key point")
+
+    @classmethod
+    def from_question(cls, question: Question) -> Rubric:
+        if question.key_points:
+            points = tuple(RubricKeyPoint.coerce(kp) for kp in question.key_points)
+            auto = False
+        else:
+            points = tuple(RubricKeyPoint(text) for text in split_claims(question.expected_answer))
+            auto = True
+        return cls(
+            key_points=points,
+            reference=question.expected_answer,
+            prompt=question.prompt,
+            question_id=question.id,
+            auto_key_points=auto,
+        )
+
+    @classmethod
+    def from_reference(
+        cls,
+        reference_answer: str,
+        key_points: Sequence[Any] | None = None,
+        *,
+        prompt: str = "",
+        question_id: str | None = None,
+    ) -> Rubric:
+        """A rubric from any reference answer; key points are derived from it when None."""
+        if key_points:
+            points = tuple(RubricKeyPoint.coerce(kp) for kp in key_points)
+            auto = False
+        else:
+            claims = split_claims(reference_answer)
+            if not claims and reference_answer.strip():
+                claims = [reference_answer.strip()]
+            points = tuple(RubricKeyPoint(text) for text in claims)
+            auto = True
+        return cls(
+            key_points=points,
+            reference=reference_answer,
+            prompt=prompt,
+            question_id=question_id,
+            auto_key_points=auto,
+        )
+
+    @cached_property
+    def compiled(self) -> CompiledRubric:
+        return CompiledRubric.build(self)
+
+
+# --- Automatic key points -----------------------------------------------------------------
+
+_PROTECTED = re.compile(r"\b(e\.g|i\.e|vs|cf|etc|approx|resp|fig|eq|no)\.", re.IGNORECASE)
+_LIST_MARKER = re.compile(r"^\s*(?:[-•●▪‣◦–*]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)])\s+")
+_INLINE_BULLET = re.compile(r"\s[-•●▪‣◦–]\s*(?=[A-Za-z(])")
+_INLINE_NUMBER = re.compile(r"(?:(?<=\s)|^)\(?\d{1,2}[.)]\s*(?=[A-Za-z])")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'“])")
+_CLAUSE_BREAK = re.compile(r"\s*;\s*|,?\s+\b(?:while|whereas|but)\b\s+", re.IGNORECASE)
+_PLACEHOLDER = "\u0000"
+
+
+def split_claims(text: str) -> list[str]:
+    """An expected answer -> atomic claims: sentences, list items and contrasted clauses."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _PROTECTED.sub(lambda m: m.group(1) + _PLACEHOLDER, text)
+    pieces: list[str] = []
+    for line in text.splitlines():
+        line = _LIST_MARKER.sub("", line)
+        for item in _INLINE_NUMBER.split(line):
+            for bullet in _INLINE_BULLET.split(item):
+                for sentence in _SENTENCE_BREAK.split(bullet):
+                    pieces.extend(_CLAUSE_BREAK.split(sentence))
+    claims: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    for piece in pieces:
+        piece = piece.replace(_PLACEHOLDER, ".").strip(" \t-•:,.;")
+        content = tuple(t.key for t in tokenize(piece) if t.content)
+        if len(content) < MIN_CLAIM_CONTENT_WORDS or content in seen:
+            continue
+        seen.add(content)
+        claims.append(piece)
+    return claims
+
+
+# --- Compiled form ------------------------------------------------------------------------
+
+# Terms that the prompt already uses say little about understanding: an answer echoes them.
+PROMPT_TERM_DISCOUNT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A key point's text or one alias, ready for matching."""
+
+    text: str
+    keys: tuple[str, ...]  # distinct content keys in order
+    weights: tuple[float, ...]
+    total_weight: float
+    joined: str  # content keys joined by spaces, for rapidfuzz
+    negations: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledKeyPoint:
+    point: RubricKeyPoint
+    variants: tuple[Variant, ...]
+
+
+@dataclass(slots=True)
+class CompiledRubric:
+    """Normalised key points, term weights and vocabularies, built once per rubric."""
+
+    key_points: tuple[CompiledKeyPoint, ...]
+    term_weight: dict[str, float]
+    vocabulary: frozenset[str]  # content keys of reference, key points and prompt
+    vocabulary_list: list[str]
+    reference_words: tuple[str, ...]  # every word key of the reference, for copy checks
+    key_point_words: tuple[str, ...]
+    window_sizes: tuple[int, ...]
+    typo_cache: dict[str, str]
+    auto: bool
+
+    @classmethod
+    def build(cls, rubric: Rubric) -> CompiledRubric:
+        prompt_keys = {t.key for t in tokenize(clean_markup(rubric.prompt)) if t.content}
+        tokenized: list[list[tuple[str, list[Token]]]] = []
+        for kp in rubric.key_points:
+            texts = [kp.text, *kp.aliases]
+            tokenized.append([(t, tokenize(clean_markup(t))) for t in texts])
+        # Document frequency over key points: a term shared by many points tells them apart
+        # poorly, a rare one is what a point is about.
+        df: dict[str, int] = {}
+        for variants in tokenized:
+            keys = {t.key for _, toks in variants for t in toks if t.content}
+            for key in keys:
+                df[key] = df.get(key, 0) + 1
+        n_points = len(tokenized)
+        term_weight = {}
+        for key, count in df.items():
+            weight = math.log(1.0 + (n_points + 1) / count)
+            if key in prompt_keys:
+                weight *= PROMPT_TERM_DISCOUNT
+            term_weight[key] = weight
+        compiled_points = []
+        sizes: set[int] = set()
+        for kp, variants in zip(rubric.key_points, tokenized, strict=True):
+            built = []
+            for text, toks in variants:
+                keys = tuple(dict.fromkeys(t.key for t in toks if t.content))
+                if not keys:
+                    continue
+                weights = tuple(term_weight[k] for k in keys)
+                built.append(
+                    Variant(
+                        text=text,
+                        keys=keys,
+                        weights=weights,
+                        total_weight=sum(weights),
+                        joined=" ".join(keys),
+                        negations=sum(1 for t in toks if t.negation),
+                    )
+                )
+                sizes.add(window_size_for(len(keys)))
+            compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built)))
+        reference_tokens = tokenize(clean_markup(rubric.reference))
+        vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
+        key_point_words = tuple(t.key for variants in tokenized for t in variants[0][1])
+        return cls(
+            key_points=tuple(compiled_points),
+            term_weight=term_weight,
+            vocabulary=frozenset(vocabulary),
+            vocabulary_list=sorted(vocabulary),
+            reference_words=tuple(t.key for t in reference_tokens),
+            key_point_words=key_point_words,
+            window_sizes=tuple(sorted(sizes)),
+            typo_cache={},
+            auto=rubric.auto_key_points,
+        )
+
+
+# Window sizes are bucketed so that an answer is cut into few window lists however many
+# key points of different lengths a rubric has.
+_WINDOW_BUCKETS = (2, 3, 4, 6, 8, 11, 15, 20)
+
+
+def window_size_for(n_keys: int) -> int:
+    for size in _WINDOW_BUCKETS:
+        if size >= n_keys:
+            return size
+    return _WINDOW_BUCKETS[-1]
+
+
+# --- Cache of rubrics built from questions ------------------------------------------------
+
+_RUBRIC_CACHE_LIMIT = 1024
+_rubric_cache: OrderedDict[str, tuple[Any, Rubric]] = OrderedDict()
+
+
+def rubric_for(question: Question) -> Rubric:
+    """The (compiled, cached) rubric of a bank question; a changed question is rebuilt."""
+    entry = _rubric_cache.get(question.id)
+    if entry is not None and (entry[0] is question or entry[0] == question):
+        _rubric_cache.move_to_end(question.id)
+        return entry[1]
+    rubric = Rubric.from_question(question)
+    _rubric_cache[question.id] = (question, rubric)
+    if len(_rubric_cache) > _RUBRIC_CACHE_LIMIT:
+        _rubric_cache.popitem(last=False)
+    return rubric
