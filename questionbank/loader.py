@@ -19,7 +19,7 @@ So a bank with errors still serves every valid question, and `Bank.errors` (or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -170,15 +170,22 @@ class BankBuilder:
         self._errors: list[BankError] = []
         self._files: dict[Path, list[str]] = {}
 
-    def add_bundled(self) -> None:
+    def add_bundled(self, exclude: Collection[Path] = ()) -> list[Path]:
+        """Adds the bundled files, except those whose resolved path is in `exclude`;
+        returns the files added."""
+        added: list[Path] = []
         for entry in bundled_bank_files():
             file = Path(str(entry))
+            if exclude and file.resolve() in exclude:
+                continue
+            added.append(file)
             try:
                 data = entry.read_bytes()
             except OSError as exc:
                 self._file_error(file, f"cannot read file: {exc.strerror or exc}")
                 continue
             self.add_bytes(file, data)
+        return added
 
     def add_path(self, path: Path) -> None:
         """A folder (every bank file in it) or a single file."""

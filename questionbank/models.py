@@ -24,12 +24,16 @@ TopicName = Annotated[
 
 
 class Difficulty(StrEnum):
+    """How hard the question is for the level it targets."""
+
     easy = "easy"
     medium = "medium"
     hard = "hard"
 
 
 class Kind(StrEnum):
+    """technical: graded on content; behavioral: about the candidate's experience."""
+
     technical = "technical"
     behavioral = "behavioral"
 
