@@ -126,14 +126,43 @@ def _marked_error(exc: yaml.MarkedYAMLError) -> SourceError:
     )
 
 
-def child_node(node: Node | None, key: str) -> Node | None:
-    """The value node of `key` in a mapping node (the last one, as PyYAML keeps)."""
+def _child(node: Node, part: str | int) -> tuple[Node, Node] | None:
+    """(node whose line to report, node to descend into) for one path step: for a
+    mapping the key's line (an error about `aliases` belongs on the `aliases:` line,
+    not on the first alias below it), for a list the item itself."""
+    if isinstance(node, SequenceNode) and isinstance(part, int):
+        if 0 <= part < len(node.value):
+            return node.value[part], node.value[part]
+        return None
     found = None
     if isinstance(node, MappingNode):
         for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                found = value_node
+            if isinstance(key_node, ScalarNode) and key_node.value == str(part):
+                found = (key_node, value_node)
     return found
+
+
+def child_node(node: Node | None, key: str) -> Node | None:
+    """The value node of `key` in a mapping node (the last one, as PyYAML keeps)."""
+    if node is None:
+        return None
+    found = _child(node, key)
+    return found[1] if found else None
+
+
+def line_of(node: Node | None, path: Sequence[str | int]) -> int | None:
+    """1-based line of the deepest step along `path` that exists (a missing field points
+    at the mapping that lacks it)."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for part in path:
+        step = _child(node, part)
+        if step is None:
+            break
+        marker, node = step
+        line = marker.start_mark.line + 1
+    return line
 
 
 def descendants(node: Node) -> Iterator[Node]:
@@ -151,21 +180,3 @@ def descendants(node: Node) -> Iterator[Node]:
         elif isinstance(current, MappingNode):
             for key_node, value_node in current.value:
                 stack.extend((key_node, value_node))
-
-
-def line_of(node: Node | None, path: Sequence[str | int]) -> int | None:
-    """1-based line of the deepest node along `path` that exists (a missing field points
-    at the mapping that lacks it)."""
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in path:
-        if isinstance(node, SequenceNode) and isinstance(part, int):
-            child = node.value[part] if 0 <= part < len(node.value) else None
-        else:
-            child = child_node(node, str(part))
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
