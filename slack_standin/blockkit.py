@@ -1,0 +1,388 @@
+"""One Block Kit validator for messages, modals and App Home views.
+
+It checks the limits Slack enforces when a message is posted or a view is opened, so a
+test fails here instead of the app failing in a real workspace.  Each problem is a short
+string that starts with a path such as ``blocks[2].text.text``.  An empty list means valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+MESSAGE_MAX_BLOCKS = 50
+VIEW_MAX_BLOCKS = 100
+
+SURFACES = ("message", "modal", "home")
+BLOCK_TYPES = ("section", "header", "divider", "context", "actions", "input", "image", "rich_text")
+TEXT_TYPES = ("plain_text", "mrkdwn")
+
+# Interactive elements and the block types that may hold them.
+ELEMENT_TYPES = (
+    "button",
+    "checkboxes",
+    "datepicker",
+    "datetimepicker",
+    "email_text_input",
+    "image",
+    "multi_channels_select",
+    "multi_conversations_select",
+    "multi_external_select",
+    "multi_static_select",
+    "multi_users_select",
+    "number_input",
+    "overflow",
+    "plain_text_input",
+    "radio_buttons",
+    "rich_text_input",
+    "static_select",
+    "channels_select",
+    "conversations_select",
+    "external_select",
+    "users_select",
+    "timepicker",
+    "url_text_input",
+)
+INPUT_ONLY_ELEMENTS = (
+    "plain_text_input",
+    "email_text_input",
+    "number_input",
+    "url_text_input",
+    "rich_text_input",
+)
+OPTION_ELEMENTS = (
+    "static_select",
+    "multi_static_select",
+    "checkboxes",
+    "radio_buttons",
+    "overflow",
+)
+MAX_OPTIONS = {
+    "static_select": 100,
+    "multi_static_select": 100,
+    "checkboxes": 10,
+    "radio_buttons": 10,
+    "overflow": 5,
+}
+
+
+class _Checker:
+    """Collects problems while walking one message or view."""
+
+    def __init__(self, surface: str) -> None:
+        self.surface = surface
+        self.problems: list[str] = []
+        self._block_ids: dict[str, str] = {}
+        self._action_ids: dict[str, str] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    # -- primitives -------------------------------------------------------------
+
+    def max_len(self, path: str, value: Any, limit: int) -> None:
+        if isinstance(value, str) and len(value) > limit:
+            self.add(path, f"must be at most {limit} characters (got {len(value)})")
+
+    def string(self, path: str, value: Any, *, limit: int, required: bool = False) -> None:
+        if value is None:
+            if required:
+                self.add(path, "is required")
+            return
+        if not isinstance(value, str):
+            self.add(path, "must be a string")
+            return
+        if required and not value:
+            self.add(path, "must not be empty")
+        self.max_len(path, value, limit)
+
+    def text_object(
+        self,
+        path: str,
+        obj: Any,
+        *,
+        limit: int,
+        plain_only: bool = False,
+        required: bool = True,
+    ) -> None:
+        if obj is None:
+            if required:
+                self.add(path, "is required")
+            return
+        if not isinstance(obj, dict):
+            self.add(path, "must be a text object")
+            return
+        kind = obj.get("type")
+        if kind not in TEXT_TYPES:
+            self.add(f"{path}.type", f"must be one of {', '.join(TEXT_TYPES)} (got {kind!r})")
+        elif plain_only and kind != "plain_text":
+            self.add(f"{path}.type", "must be plain_text")
+        text = obj.get("text")
+        if not isinstance(text, str) or not text:
+            self.add(f"{path}.text", "is required and must be a non-empty string")
+        else:
+            self.max_len(f"{path}.text", text, limit)
+
+    def block_id(self, path: str, block: dict) -> None:
+        value = block.get("block_id")
+        if value is None:
+            return
+        self.string(f"{path}.block_id", value, limit=255, required=True)
+        if value in self._block_ids:
+            self.add(
+                f"{path}.block_id", f"duplicate block_id {value!r} (also {self._block_ids[value]})"
+            )
+        else:
+            self._block_ids[value] = path
+
+    def action_id(self, path: str, element: dict) -> None:
+        value = element.get("action_id")
+        if value is None:
+            return
+        self.string(f"{path}.action_id", value, limit=255, required=True)
+        if value in self._action_ids:
+            self.add(
+                f"{path}.action_id",
+                f"duplicate action_id {value!r} (also {self._action_ids[value]})",
+            )
+        else:
+            self._action_ids[value] = path
+
+    # -- blocks -----------------------------------------------------------------
+
+    def blocks(self, path: str, blocks: Any) -> None:
+        if not isinstance(blocks, list):
+            self.add(path, "must be a list of blocks")
+            return
+        limit = MESSAGE_MAX_BLOCKS if self.surface == "message" else VIEW_MAX_BLOCKS
+        if len(blocks) > limit:
+            self.add(
+                path, f"at most {limit} blocks are allowed in a {self.surface} (got {len(blocks)})"
+            )
+        for index, block in enumerate(blocks):
+            self.block(f"{path}[{index}]", block)
+
+    def block(self, path: str, block: Any) -> None:
+        if not isinstance(block, dict):
+            self.add(path, "must be an object")
+            return
+        kind = block.get("type")
+        if kind not in BLOCK_TYPES:
+            self.add(f"{path}.type", f"unknown block type {kind!r}")
+            return
+        self.block_id(path, block)
+        getattr(self, f"_{kind}")(path, block)
+
+    def _section(self, path: str, block: dict) -> None:
+        text, fields = block.get("text"), block.get("fields")
+        if text is None and not fields:
+            self.add(path, "a section needs text or fields")
+        if text is not None:
+            self.text_object(f"{path}.text", text, limit=3000)
+        if fields is not None:
+            if not isinstance(fields, list):
+                self.add(f"{path}.fields", "must be a list")
+            else:
+                if len(fields) > 10:
+                    self.add(f"{path}.fields", f"at most 10 fields are allowed (got {len(fields)})")
+                for index, field in enumerate(fields):
+                    self.text_object(f"{path}.fields[{index}]", field, limit=2000)
+        if block.get("accessory") is not None:
+            self.element(f"{path}.accessory", block["accessory"], container="section")
+
+    def _header(self, path: str, block: dict) -> None:
+        self.text_object(f"{path}.text", block.get("text"), limit=150, plain_only=True)
+
+    def _divider(self, path: str, block: dict) -> None:
+        pass
+
+    def _context(self, path: str, block: dict) -> None:
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not elements:
+            self.add(f"{path}.elements", "is required and must be a non-empty list")
+            return
+        if len(elements) > 10:
+            self.add(f"{path}.elements", f"at most 10 elements are allowed (got {len(elements)})")
+        for index, element in enumerate(elements):
+            item = f"{path}.elements[{index}]"
+            if isinstance(element, dict) and element.get("type") == "image":
+                self.image_element(item, element)
+            else:
+                self.text_object(item, element, limit=3000)
+
+    def _actions(self, path: str, block: dict) -> None:
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not elements:
+            self.add(f"{path}.elements", "is required and must be a non-empty list")
+            return
+        if len(elements) > 25:
+            self.add(f"{path}.elements", f"at most 25 elements are allowed (got {len(elements)})")
+        for index, element in enumerate(elements):
+            self.element(f"{path}.elements[{index}]", element, container="actions")
+
+    def _input(self, path: str, block: dict) -> None:
+        if self.surface != "modal":
+            self.add(path, f"input blocks are only allowed in modals, not in a {self.surface}")
+        self.text_object(f"{path}.label", block.get("label"), limit=2000, plain_only=True)
+        if block.get("hint") is not None:
+            self.text_object(f"{path}.hint", block["hint"], limit=2000, plain_only=True)
+        if block.get("element") is None:
+            self.add(f"{path}.element", "is required")
+        else:
+            self.element(f"{path}.element", block["element"], container="input")
+
+    def _image(self, path: str, block: dict) -> None:
+        if block.get("image_url") is None and block.get("slack_file") is None:
+            self.add(path, "an image block needs image_url or slack_file")
+        self.string(f"{path}.image_url", block.get("image_url"), limit=3000)
+        self.string(f"{path}.alt_text", block.get("alt_text"), limit=2000, required=True)
+        if block.get("title") is not None:
+            self.text_object(f"{path}.title", block["title"], limit=2000, plain_only=True)
+
+    def _rich_text(self, path: str, block: dict) -> None:
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not elements:
+            self.add(f"{path}.elements", "is required and must be a non-empty list")
+
+    # -- elements ---------------------------------------------------------------
+
+    def image_element(self, path: str, element: dict) -> None:
+        if element.get("image_url") is None and element.get("slack_file") is None:
+            self.add(path, "an image element needs image_url or slack_file")
+        self.string(f"{path}.alt_text", element.get("alt_text"), limit=2000, required=True)
+
+    def element(self, path: str, element: Any, *, container: str) -> None:
+        if not isinstance(element, dict):
+            self.add(path, "must be an object")
+            return
+        kind = element.get("type")
+        if kind not in ELEMENT_TYPES:
+            self.add(f"{path}.type", f"unknown element type {kind!r}")
+            return
+        if kind in INPUT_ONLY_ELEMENTS and container != "input":
+            self.add(f"{path}.type", f"{kind} is only allowed inside an input block")
+        if kind == "image":
+            if container != "section":
+                self.add(f"{path}.type", "an image element is only allowed as a section accessory")
+            self.image_element(path, element)
+            return
+        self.action_id(path, element)
+        if element.get("placeholder") is not None:
+            self.text_object(
+                f"{path}.placeholder", element["placeholder"], limit=150, plain_only=True
+            )
+        if kind == "button":
+            self.text_object(f"{path}.text", element.get("text"), limit=75, plain_only=True)
+            self.string(f"{path}.value", element.get("value"), limit=2000)
+            self.string(f"{path}.url", element.get("url"), limit=3000)
+            style = element.get("style")
+            if style is not None and style not in ("primary", "danger"):
+                self.add(f"{path}.style", f"must be primary or danger (got {style!r})")
+        elif kind == "plain_text_input":
+            for key in ("max_length", "min_length"):
+                value = element.get(key)
+                if value is not None and (not isinstance(value, int) or not 0 <= value <= 3000):
+                    self.add(f"{path}.{key}", "must be an integer between 0 and 3000")
+            self.string(f"{path}.initial_value", element.get("initial_value"), limit=3000)
+        elif kind in OPTION_ELEMENTS:
+            self.options(path, element, kind)
+
+    def options(self, path: str, element: dict, kind: str) -> None:
+        options = element.get("options")
+        groups = element.get("option_groups")
+        if options is None and groups is None:
+            self.add(f"{path}.options", "is required")
+            return
+        flat: list[tuple[str, Any]] = []
+        if isinstance(options, list):
+            limit = MAX_OPTIONS[kind]
+            if len(options) > limit:
+                self.add(
+                    f"{path}.options", f"at most {limit} options are allowed (got {len(options)})"
+                )
+            flat += [(f"{path}.options[{i}]", o) for i, o in enumerate(options)]
+        elif options is not None:
+            self.add(f"{path}.options", "must be a list")
+        if isinstance(groups, list):
+            for g, group in enumerate(groups):
+                opts = group.get("options") if isinstance(group, dict) else None
+                for i, option in enumerate(opts or []):
+                    flat.append((f"{path}.option_groups[{g}].options[{i}]", option))
+        for option_path, option in flat:
+            if not isinstance(option, dict):
+                self.add(option_path, "must be an option object")
+                continue
+            plain_only = kind in ("static_select", "multi_static_select", "overflow")
+            self.text_object(
+                f"{option_path}.text", option.get("text"), limit=75, plain_only=plain_only
+            )
+            self.string(f"{option_path}.value", option.get("value"), limit=150, required=True)
+
+
+def validate_blocks(blocks: Any, *, surface: str = "message") -> list[str]:
+    """Problems with a list of blocks on a surface ("message", "modal" or "home")."""
+    if surface not in SURFACES:
+        raise ValueError(f"surface must be one of {SURFACES}, not {surface!r}")
+    checker = _Checker(surface)
+    checker.blocks("blocks", blocks)
+    return checker.problems
+
+
+def validate_message(*, text: Any = None, blocks: Any = None, attachments: Any = None) -> list[str]:
+    """Problems with a message body as chat.postMessage / chat.update would see it."""
+    problems: list[str] = []
+    if text is not None and not isinstance(text, str):
+        problems.append("text: must be a string")
+    if blocks is not None:
+        problems += validate_blocks(blocks, surface="message")
+    if attachments is not None and not isinstance(attachments, list):
+        problems.append("attachments: must be a list")
+    return problems
+
+
+def validate_view(view: Any) -> list[str]:
+    """Problems with a modal or App Home view object."""
+    if not isinstance(view, dict):
+        return ["view: must be an object"]
+    kind = view.get("type")
+    if kind not in ("modal", "home"):
+        return [f"view.type: must be modal or home (got {kind!r})"]
+    checker = _Checker(kind)
+    if kind == "modal":
+        checker.text_object("view.title", view.get("title"), limit=24, plain_only=True)
+        for key in ("submit", "close"):
+            if view.get(key) is not None:
+                checker.text_object(f"view.{key}", view[key], limit=24, plain_only=True)
+        if view.get("submit") is None and _has_input(view.get("blocks")):
+            checker.add("view.submit", "is required when the view has input blocks")
+    elif view.get("title") is not None:
+        checker.text_object("view.title", view["title"], limit=24, plain_only=True)
+    checker.string("view.callback_id", view.get("callback_id"), limit=255)
+    checker.string("view.private_metadata", view.get("private_metadata"), limit=3000)
+    checker.string("view.external_id", view.get("external_id"), limit=255)
+    if "blocks" not in view:
+        checker.add("view.blocks", "is required")
+    else:
+        checker.blocks("view.blocks", view["blocks"])
+    return checker.problems
+
+
+def _has_input(blocks: Any) -> bool:
+    return isinstance(blocks, list) and any(
+        isinstance(b, dict) and b.get("type") == "input" for b in blocks
+    )
+
+
+def iter_elements(blocks: Iterable[Any]) -> Iterable[tuple[dict, dict]]:
+    """(block, element) for every interactive element, in reading order."""
+    for block in blocks or ():
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "actions":
+            for element in block.get("elements") or ():
+                if isinstance(element, dict):
+                    yield block, element
+        elif block.get("type") == "section" and isinstance(block.get("accessory"), dict):
+            yield block, block["accessory"]
+        elif block.get("type") == "input" and isinstance(block.get("element"), dict):
+            yield block, block["element"]
