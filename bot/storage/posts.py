@@ -1,0 +1,201 @@
+"""Questions posted to a channel or a DM, from opening to reveal."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from bot.core.periods import local_day
+from bot.storage.clock import day_from_db, day_to_db, from_db, to_db
+from bot.storage.database import Database
+from bot.storage.records import Post, PostKind, PostStatus
+from bot.storage.util import json_list
+
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+class PostRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def create(
+        self,
+        team_id: str,
+        channel_id: str,
+        question_id: str,
+        *,
+        kind: PostKind,
+        opened_at: datetime,
+        deadline_at: datetime | None,
+        difficulty: str,
+        topics: Sequence[str] = (),
+        user_id: str | None = None,
+        schedule_id: int | None = None,
+        slot_date: date | None = None,
+    ) -> Post:
+        """Record a question before it is sent to Slack (`set_message` adds the ts).
+
+        A scheduled post is unique per (schedule, slot date): asking again returns the
+        post already recorded for that slot, so a restart never posts a slot twice.
+        """
+        if kind not in ("channel", "dm"):
+            raise ValueError(f"kind must be channel or dm, got {kind!r}")
+        if difficulty not in DIFFICULTIES:
+            raise ValueError(f"difficulty must be one of {DIFFICULTIES}, got {difficulty!r}")
+        if (schedule_id is None) != (slot_date is None):
+            raise ValueError("schedule_id and slot_date go together")
+        async with self.db.transaction():
+            await self.db.execute(
+                "INSERT INTO workspaces (team_id, created_at) VALUES (?, ?) "
+                "ON CONFLICT (team_id) DO NOTHING",
+                (team_id, to_db(opened_at)),
+            )
+            tz_row = await self.db.fetchone(
+                "SELECT tz FROM workspaces WHERE team_id = ?", (team_id,)
+            )
+            day = local_day(opened_at, tz_row[0] if tz_row else "UTC")
+            row = await self.db.fetchone(
+                "INSERT INTO posts (team_id, channel_id, question_id, topics, difficulty, kind,"
+                " user_id, schedule_id, slot_date, day, opened_at, deadline_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (schedule_id, slot_date) WHERE schedule_id IS NOT NULL DO NOTHING"
+                " RETURNING *",
+                (
+                    team_id,
+                    channel_id,
+                    question_id,
+                    json.dumps(list(topics)),
+                    difficulty,
+                    kind,
+                    user_id,
+                    schedule_id,
+                    None if slot_date is None else day_to_db(slot_date),
+                    day_to_db(day),
+                    to_db(opened_at),
+                    None if deadline_at is None else to_db(deadline_at),
+                ),
+            )
+            if row is None:
+                assert schedule_id is not None and slot_date is not None
+                existing = await self.for_slot(schedule_id, slot_date)
+                assert existing is not None
+                return existing
+        return _post(row)
+
+    async def set_message(self, post_id: int, channel_id: str, ts: str) -> None:
+        """Where Slack put the question (a DM's channel id is known only after posting)."""
+        await self.db.execute(
+            "UPDATE posts SET channel_id = ?, message_ts = ? WHERE id = ?",
+            (channel_id, ts, post_id),
+        )
+
+    async def get(self, post_id: int) -> Post | None:
+        row = await self.db.fetchone("SELECT * FROM posts WHERE id = ?", (post_id,))
+        return None if row is None else _post(row)
+
+    async def get_many(self, post_ids: Sequence[int]) -> dict[int, Post]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM posts WHERE id IN (SELECT value FROM json_each(?))",
+            (json_list(post_ids),),
+        )
+        return {row["id"]: _post(row) for row in rows}
+
+    async def by_message(self, team_id: str, channel_id: str, ts: str) -> Post | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM posts WHERE team_id = ? AND channel_id = ? AND message_ts = ?",
+            (team_id, channel_id, ts),
+        )
+        return None if row is None else _post(row)
+
+    async def for_slot(self, schedule_id: int, slot_date: date) -> Post | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM posts WHERE schedule_id = ? AND slot_date = ?",
+            (schedule_id, day_to_db(slot_date)),
+        )
+        return None if row is None else _post(row)
+
+    async def open_in_channel(self, team_id: str, channel_id: str) -> list[Post]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM posts WHERE team_id = ? AND channel_id = ? AND status = 'open' "
+            "ORDER BY opened_at, id",
+            (team_id, channel_id),
+        )
+        return [_post(row) for row in rows]
+
+    async def open_for_user(self, team_id: str, user_id: str) -> list[Post]:
+        """Open DM questions of one user, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM posts WHERE team_id = ? AND user_id = ? AND kind = 'dm' "
+            "AND status = 'open' ORDER BY opened_at DESC, id DESC",
+            (team_id, user_id),
+        )
+        return [_post(row) for row in rows]
+
+    async def in_channel_between(
+        self, team_id: str, channel_id: str, start: datetime, end: datetime
+    ) -> list[Post]:
+        """Posts opened in [start, end), oldest first (weekly recaps)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM posts WHERE team_id = ? AND channel_id = ? "
+            "AND opened_at >= ? AND opened_at < ? ORDER BY opened_at, id",
+            (team_id, channel_id, to_db(start), to_db(end)),
+        )
+        return [_post(row) for row in rows]
+
+    async def due_for_reveal(self, now: datetime) -> list[Post]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM posts WHERE status = 'open' AND deadline_at <= ? "
+            "ORDER BY deadline_at, id",
+            (to_db(now),),
+        )
+        return [_post(row) for row in rows]
+
+    async def mark_revealed(self, post_id: int, now: datetime) -> bool:
+        """Close an open post; False if it was not open (already revealed elsewhere)."""
+        changed = await self.db.execute(
+            "UPDATE posts SET status = 'revealed', revealed_at = ?"
+            " WHERE id = ? AND status = 'open'",
+            (to_db(now), post_id),
+        )
+        return changed == 1
+
+    async def mark_failed(self, post_id: int, error: str, now: datetime) -> None:
+        """A post Slack finally refused: kept, visible, never silently lost."""
+        await self.db.execute(
+            "UPDATE posts SET status = 'failed', error = ?, revealed_at = NULL WHERE id = ?",
+            (f"{to_db(now)} {error}", post_id),
+        )
+
+    async def set_status(self, post_id: int, status: PostStatus) -> None:
+        await self.db.execute("UPDATE posts SET status = ? WHERE id = ?", (status, post_id))
+
+    async def failed(self, team_id: str) -> list[Post]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM posts WHERE team_id = ? AND status = 'failed' ORDER BY opened_at",
+            (team_id,),
+        )
+        return [_post(row) for row in rows]
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(
+        id=row["id"],
+        team_id=row["team_id"],
+        channel_id=row["channel_id"],
+        message_ts=row["message_ts"],
+        question_id=row["question_id"],
+        topics=tuple(json.loads(row["topics"])),
+        difficulty=row["difficulty"],
+        kind=row["kind"],
+        user_id=row["user_id"],
+        schedule_id=row["schedule_id"],
+        slot_date=day_from_db(row["slot_date"]),
+        day=day_from_db(row["day"]),
+        opened_at=from_db(row["opened_at"]),
+        deadline_at=from_db(row["deadline_at"]),
+        revealed_at=from_db(row["revealed_at"]),
+        status=row["status"],
+        error=row["error"],
+    )
