@@ -28,7 +28,7 @@ Decisions the scheduler loop relies on
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -178,7 +178,7 @@ class SlotDecision:
     run: Slot | None
     skipped: tuple[Slot, ...]
     upcoming: Slot
-    handled_through: date | None = field(default=None)
+    handled_through: date | None = None
 
 
 def _require_aware(value: datetime, name: str) -> datetime:
