@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.core.scoring import points_for_post
@@ -108,11 +108,14 @@ class AnswerService:
         user_id: str | None = None,
         *,
         message_ts: str | None = None,
-        now: datetime,
+        now: datetime | None = None,
     ) -> bool:
-        """Withdraw a deleted answer (by user or by the answer's message ts) while open."""
+        """Withdraw a deleted answer (by user or by the answer's message ts) while open.
+
+        `now` orders the deletion against later edits; it defaults to the clock.
+        """
         return await self.repo.withdraw(
-            team_id, post_id, user_id=user_id, message_ts=message_ts, now=now
+            team_id, post_id, user_id=user_id, message_ts=message_ts, now=now or datetime.now(UTC)
         )
 
     async def get(self, answer_id: int) -> AnswerRow | None:

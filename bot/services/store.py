@@ -12,6 +12,7 @@ from bot.storage.claims import ClaimRepository
 from bot.storage.database import Database
 from bot.storage.events import EventRepository
 from bot.storage.posts import PostRepository
+from bot.storage.reveals import RevealRepository
 from bot.storage.schedules import ScheduleRepository
 from bot.storage.workspaces import UserRepository, WorkspaceRepository
 
@@ -22,6 +23,7 @@ class Store:
         self.workspaces = WorkspaceRepository(db)
         self.users = UserRepository(db)
         self.posts = PostRepository(db)
+        self.reveals = RevealRepository(db)
         self.answers = AnswerService(db)
         self.events = EventRepository(db)
         self.claims = ClaimRepository(db)

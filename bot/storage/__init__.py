@@ -37,3 +37,13 @@ __all__ = [
     "UserStats",
     "Workspace",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # `Store` bundles services that import this package; loaded on first use to avoid
+    # an import cycle while keeping `from bot.storage import Store` working.
+    if name == "Store":
+        from bot.services.store import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

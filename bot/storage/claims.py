@@ -64,8 +64,79 @@ class ClaimRepository:
             )
         return retaken == 1
 
+    async def reclaim(
+        self,
+        claim_id: int,
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta = DEFAULT_LEASE,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> bool:
+        """Retake one claim listed by `retryable`; False if someone else got there first."""
+        stamp = to_db(now)
+        changed = await self.db.execute(
+            "UPDATE claims SET owner = ?, status = 'claimed', attempts = attempts + 1,"
+            " claimed_at = ?, updated_at = ? WHERE id = ? AND attempts < ?"
+            " AND (status = 'failed' OR (status = 'claimed' AND claimed_at <= ?))",
+            (owner, stamp, stamp, claim_id, max_attempts, to_db(now - lease)),
+        )
+        return changed == 1
+
+    async def retryable(
+        self,
+        schedule_id: int,
+        kind: ClaimKind,
+        *,
+        now: datetime,
+        lease: timedelta = DEFAULT_LEASE,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> list[Claim]:
+        """Failed claims with attempts left, and claims whose owner outlived its lease."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM claims WHERE schedule_id = ? AND kind = ? AND attempts < ?"
+            " AND (status = 'failed' OR (status = 'claimed' AND claimed_at <= ?))"
+            " ORDER BY slot_date",
+            (schedule_id, kind, max_attempts, to_db(now - lease)),
+        )
+        return [_claim(row) for row in rows]
+
+    async def record_skipped(
+        self,
+        team_id: str,
+        schedule_id: int,
+        slot_date: date,
+        kind: ClaimKind,
+        *,
+        owner: str,
+        now: datetime,
+    ) -> bool:
+        """Mark a slot missed beyond the catch-up window, so it is neither run nor lost."""
+        stamp = to_db(now)
+        inserted = await self.db.execute(
+            "INSERT INTO claims (team_id, schedule_id, slot_date, kind, owner, status, attempts,"
+            " claimed_at, updated_at) VALUES (?, ?, ?, ?, ?, 'skipped', 0, ?, ?)"
+            " ON CONFLICT (schedule_id, slot_date, kind) DO NOTHING",
+            (team_id, schedule_id, day_to_db(slot_date), kind, owner, stamp, stamp),
+        )
+        return inserted == 1
+
+    async def last_slot_date(self, schedule_id: int, kind: ClaimKind) -> date | None:
+        """The latest slot with any claim (done, failed, running or skipped)."""
+        row = await self.db.fetchone(
+            "SELECT MAX(slot_date) FROM claims WHERE schedule_id = ? AND kind = ?",
+            (schedule_id, kind),
+        )
+        return None if row is None else day_from_db(row[0])
+
     async def complete(
-        self, schedule_id: int, slot_date: date, kind: ClaimKind, owner: str, now: datetime
+        self,
+        schedule_id: int,
+        slot_date: date,
+        kind: ClaimKind,
+        *,
+        now: datetime,
+        owner: str | None = None,
     ) -> bool:
         return await self._finish(schedule_id, slot_date, kind, owner, now, "done", None)
 
@@ -74,9 +145,10 @@ class ClaimRepository:
         schedule_id: int,
         slot_date: date,
         kind: ClaimKind,
-        owner: str,
-        now: datetime,
+        *,
         error: str,
+        now: datetime,
+        owner: str | None = None,
     ) -> bool:
         return await self._finish(schedule_id, slot_date, kind, owner, now, "failed", error)
 
@@ -85,18 +157,18 @@ class ClaimRepository:
         schedule_id: int,
         slot_date: date,
         kind: ClaimKind,
-        owner: str,
+        owner: str | None,
         now: datetime,
         status: str,
         error: str | None,
     ) -> bool:
-        # Only the current owner finishes a claim: a process whose lease was taken over
-        # must not mark someone else's attempt.
+        # Given an owner, only that owner finishes the claim: a process whose lease was
+        # taken over must not mark someone else's attempt.
         changed = await self.db.execute(
             "UPDATE claims SET status = ?, last_error = COALESCE(?, last_error), updated_at = ?"
-            " WHERE schedule_id = ? AND slot_date = ? AND kind = ? AND owner = ?"
-            " AND status = 'claimed'",
-            (status, error, to_db(now), schedule_id, day_to_db(slot_date), kind, owner),
+            " WHERE schedule_id = ? AND slot_date = ? AND kind = ? AND status = 'claimed'"
+            " AND (? IS NULL OR owner = ?)",
+            (status, error, to_db(now), schedule_id, day_to_db(slot_date), kind, owner, owner),
         )
         return changed == 1
 

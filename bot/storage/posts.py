@@ -144,6 +144,19 @@ class PostRepository:
         )
         return [_post(row) for row in rows]
 
+    async def revealed_between(
+        self, team_id: str, channel_id: str, start: datetime, end: datetime
+    ) -> list[tuple[Post, float | None]]:
+        """Revealed posts opened in [start, end) with the average score of their answers."""
+        rows = await self.db.fetchall(
+            "SELECT p.*, (SELECT AVG(a.score) FROM answers AS a"
+            "  WHERE a.post_id = p.id AND a.status = 'live') AS average_score"
+            " FROM posts AS p WHERE p.team_id = ? AND p.channel_id = ? AND p.status = 'revealed'"
+            " AND p.opened_at >= ? AND p.opened_at < ? ORDER BY p.opened_at, p.id",
+            (team_id, channel_id, to_db(start), to_db(end)),
+        )
+        return [(_post(row), row["average_score"]) for row in rows]
+
     async def due_for_reveal(self, now: datetime) -> list[Post]:
         rows = await self.db.fetchall(
             "SELECT * FROM posts WHERE status = 'open' AND deadline_at <= ? "
@@ -154,11 +167,16 @@ class PostRepository:
 
     async def mark_revealed(self, post_id: int, now: datetime) -> bool:
         """Close an open post; False if it was not open (already revealed elsewhere)."""
-        changed = await self.db.execute(
-            "UPDATE posts SET status = 'revealed', revealed_at = ?"
-            " WHERE id = ? AND status = 'open'",
-            (to_db(now), post_id),
-        )
+        async with self.db.transaction():
+            changed = await self.db.execute(
+                "UPDATE posts SET status = 'revealed', revealed_at = ?"
+                " WHERE id = ? AND status = 'open'",
+                (to_db(now), post_id),
+            )
+            await self.db.execute(
+                "UPDATE reveals SET status = 'done', updated_at = ? WHERE post_id = ?",
+                (to_db(now), post_id),
+            )
         return changed == 1
 
     async def mark_failed(self, post_id: int, error: str, now: datetime) -> None:
