@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(
         default=20.0, gt=0, description="How often the scheduler looks for due work."
     )
+    slack_retry_backoff_seconds: float = Field(
+        default=0.5, ge=0, description="Base of the exponential backoff on Slack 5xx/timeouts."
+    )
+    slack_max_retries: int = Field(
+        default=6, ge=0, le=20, description="Retries of one Slack call on 429, 5xx or timeout."
+    )
     catch_up_grace_minutes: int = Field(
         default=120, ge=0, description="A missed daily slot younger than this is caught up."
     )

@@ -65,16 +65,21 @@ def leaderboard_message(rows: Sequence[Any], *, period: str, scope: str) -> Mess
     return Message(text=title, blocks=render([header(title), section(body)]))
 
 
-def mastery_lines(mastery: dict[str, float], limit: int = 12) -> list[str]:
-    ordered = sorted(mastery.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [f"`{bar(value)}` {percent(value)} {topic_label(topic)}" for topic, value in ordered]
+def mastery_lines(mastery: dict[str, Any], limit: int = 12) -> list[str]:
+    """One bar per topic, strongest first; values are TopicMastery records."""
+    scored = [(topic, m.average_score or 0.0, m.answered) for topic, m in mastery.items()]
+    ordered = sorted(scored, key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        f"`{bar(value)}` {percent(value)} {topic_label(topic)} ({n} answered)"
+        for topic, value, n in ordered
+    ]
 
 
 def stats_message(stats: Any, *, user_id: str, is_self: bool) -> Message:
     who = "Your" if is_self else f"<@{user_id}>'s"
     rank = f"#{stats.rank}" if stats.rank else "unranked"
     summary = (
-        f"*{stats.answered}* answered · average *{percent(stats.average_score)}* · "
+        f"*{stats.answered}* answered · average *{percent(stats.average_score or 0)}* · "
         f"*{stats.points}* points · rank {rank}\n"
         f"🔥 streak *{stats.streak}* (best {stats.best_streak})"
     )
@@ -105,7 +110,7 @@ def home_view(stats: Any, top: Sequence[Any], *, user_id: str) -> dict[str, Any]
         header("mlquiz: practise ML interview questions"),
         section(
             f"🔥 Streak *{stats.streak}* (best {stats.best_streak}) · "
-            f"*{stats.answered}* answered · average *{percent(stats.average_score)}* · "
+            f"*{stats.answered}* answered · average *{percent(stats.average_score or 0)}* · "
             f"*{stats.points}* points"
         ),
         actions(button("Practice a question", ids.HOME_PRACTICE, "-", style="primary")),

@@ -124,7 +124,8 @@ def grade_summary(grade: Any, points: int) -> str:
     detail = f"{covered}/{len(grade.key_points)} key points covered"
     if partial:
         detail += f", {partial} partly"
-    return f"*{verdict}: {percent(grade.score)}* · {detail} · +{points} points"
+    earned = f"+{points} points" if points else "practice, not ranked"
+    return f"*{verdict}: {percent(grade.score)}* · {detail} · {earned}"
 
 
 def graded_feedback(

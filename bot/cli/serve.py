@@ -1,5 +1,83 @@
-"""Placeholder until this command group lands."""
+"""`mlquiz serve` (Slack or the offline sandbox) and `mlquiz demo`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import click
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.logs import configure_logging
+
+log = logging.getLogger("mlquiz.serve")
 
 
-def register(cli):
-    return None
+def register(cli: click.Group) -> None:
+    cli.add_command(serve)
+    cli.add_command(demo)
+
+
+@click.command()
+@click.option("--offline", is_flag=True, help="Use the local Slack stand-in even with tokens.")
+def serve(offline: bool) -> None:
+    """Serve Slack (Socket Mode with SLACK_APP_TOKEN, else HTTP), or the offline sandbox."""
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    if offline or not settings.online:
+        asyncio.run(_sandbox(settings))
+    elif settings.slack_app_token is not None:
+        asyncio.run(_socket_mode(settings))
+    else:
+        if settings.slack_signing_secret is None:
+            raise SettingsError("SLACK_SIGNING_SECRET is required to serve Slack over HTTP")
+        asyncio.run(_http(settings))
+
+
+async def _http(settings: Settings) -> None:
+    from bot.runtime import start_runtime
+    from bot.server import wait_for_shutdown_signal
+
+    runtime = await start_runtime(settings)
+    try:
+        await wait_for_shutdown_signal()
+    finally:
+        await runtime.stop()
+
+
+async def _socket_mode(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    from bot.runtime import start_runtime
+    from bot.server import wait_for_shutdown_signal
+
+    runtime = await start_runtime(settings, serve_http=False)
+    handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
+    await handler.connect_async()
+    log.info("connected to Slack over Socket Mode")
+    try:
+        await wait_for_shutdown_signal()
+    finally:
+        await handler.close_async()
+        await runtime.stop()
+
+
+async def _sandbox(settings: Settings) -> None:
+    from bot.sandbox import Sandbox
+    from bot.sandbox_repl import run_repl
+
+    # The sandbox keeps its own file so trying it never touches a real database.
+    sandbox_db = settings.database_path.with_name(settings.database_path.stem + "-sandbox.db")
+    logging.getLogger().setLevel(logging.WARNING)
+    async with Sandbox(settings.model_copy(update={"database_path": sandbox_db})) as sandbox:
+        await run_repl(sandbox)
+
+
+@click.command()
+def demo() -> None:
+    """Run a scripted offline session with three simulated users and print it."""
+    from bot.demo import run_demo
+
+    settings = load_settings()
+    configure_logging("WARNING", settings.log_format)
+    asyncio.run(run_demo(settings))

@@ -1,0 +1,290 @@
+"""The offline sandbox: the local Slack stand-in plus the real app over signed HTTP.
+
+`make run` without Slack credentials, `mlquiz demo`, and the end-to-end tests all use
+this, so what a newcomer tries offline is exactly what the tests exercise."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import SecretStr
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.runtime import Runtime, start_runtime
+from slack_standin import SlackDriver, SlackStandin
+from slack_standin.render import buttons as find_buttons
+from slack_standin.render import render_blocks, render_view, text_of
+
+CHANNEL_ID = "C0GENERAL"
+CHANNEL_NAME = "ml-daily"
+
+
+@dataclass(frozen=True)
+class SandboxUser:
+    user_id: str
+    name: str
+    tz: str
+    is_admin: bool = False
+
+
+DEFAULT_USERS = (
+    SandboxUser("U0ADA", "ada", "Europe/Berlin", is_admin=True),
+    SandboxUser("U0BAYES", "bayes", "America/New_York"),
+    SandboxUser("U0CLARA", "clara", "Asia/Kolkata"),
+)
+
+
+class OffsetClock:
+    """Wall-clock time plus an offset the sandbox can move forward ("skip 8h")."""
+
+    def __init__(self, base: Clock = system_clock) -> None:
+        self.base = base
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return self.base() + self.offset
+
+
+@dataclass
+class Screen:
+    """Something the app showed, rendered as text, with the buttons it carries."""
+
+    where: str
+    text: str
+    buttons: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Sandbox:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        run_scheduler: bool = True,
+        users: tuple[SandboxUser, ...] = DEFAULT_USERS,
+    ) -> None:
+        self.base_settings = settings
+        self.clock = clock or OffsetClock()
+        self.rng = rng
+        self.run_scheduler = run_scheduler
+        self.users = users
+        self.signing_secret = secrets.token_hex(16)
+        self.standin = SlackStandin(
+            signing_secret=self.signing_secret,
+            users={
+                u.user_id: {
+                    "name": u.name,
+                    "real_name": u.name.title(),
+                    "tz": u.tz,
+                    "is_admin": u.is_admin,
+                }
+                for u in users
+            },
+        )
+        self.runtime: Runtime | None = None
+        self.driver: SlackDriver | None = None
+        self._seen_calls = 0
+        self._seen_responses = 0
+
+    async def start(self) -> Sandbox:
+        await self.standin.start()
+        self.standin.add_channel(
+            CHANNEL_ID, name=CHANNEL_NAME, members=[u.user_id for u in self.users]
+        )
+        settings = self.base_settings.model_copy(
+            update={
+                "slack_bot_token": SecretStr(self.standin.bot_token),
+                "slack_app_token": None,
+                "slack_signing_secret": SecretStr(self.signing_secret),
+                "slack_api_url": self.standin.api_url,
+                "host": "127.0.0.1",
+                "port": 0,
+            }
+        )
+        self.runtime = await start_runtime(
+            settings, clock=self.clock, rng=self.rng, run_scheduler=self.run_scheduler
+        )
+        self.driver = SlackDriver(
+            f"{self.runtime.url}/slack/events", self.signing_secret, standin=self.standin
+        )
+        return self
+
+    async def stop(self) -> None:
+        if self.driver is not None:
+            await self.driver.close()
+        if self.runtime is not None:
+            await self.runtime.stop()
+        await self.standin.stop()
+
+    async def __aenter__(self) -> Sandbox:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def ctx(self):
+        return self.runtime.ctx
+
+    async def settle(self, timeout: float = 60.0) -> None:
+        """Wait until the app has finished the work its acks handed to the background."""
+        await self.ctx.tasks.wait_idle(timeout)
+
+    # -- acting as a user ----------------------------------------------------------
+
+    async def command(self, user_id: str, text: str, *, channel_id: str = CHANNEL_ID):
+        response = await self.driver.slash_command(
+            "/mlquiz", text, user_id=user_id, channel_id=channel_id
+        )
+        await self.settle()
+        return response
+
+    async def reply(self, user_id: str, text: str, *, channel_id: str, thread_ts: str | None):
+        event = self.driver.message_event(channel_id, user_id, text, thread_ts=thread_ts)
+        response = await self.driver.event(event)
+        await self.settle()
+        return event, response
+
+    async def press(
+        self,
+        user_id: str,
+        action_id: str,
+        *,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        view: dict | None = None,
+        value: str | None = None,
+    ):
+        response = await self.driver.block_actions(
+            user_id, action_id, value, channel_id=channel_id, message_ts=message_ts, view=view
+        )
+        await self.settle()
+        return response
+
+    async def submit_modal(self, user_id: str, values: dict[str, dict[str, Any]]):
+        view = self.standin.open_views(user_id)[-1]
+        response = await self.driver.view_submission(
+            user_id,
+            view,
+            values,
+            callback_id=view["callback_id"],
+            private_metadata=view.get("private_metadata", ""),
+        )
+        await self.settle()
+        return response
+
+    async def open_home(self, user_id: str):
+        response = await self.driver.event(self.driver.app_home_opened(user_id))
+        await self.settle()
+        return response
+
+    async def tick(self):
+        """Run one scheduler pass now (the sandbox's clock may have been moved)."""
+        report = await self.runtime.scheduler.tick()
+        await self.settle()
+        return report
+
+    def dm(self, user_id: str) -> str:
+        return self.standin.dm_channel(user_id)
+
+    def latest_question(self, channel_id: str) -> dict[str, Any] | None:
+        """The newest bot message in a conversation that carries an Answer button."""
+        for message in reversed(self.standin.messages(channel_id)):
+            if any(b.action_id == "answer_open_modal" for b in find_buttons(message.get("blocks"))):
+                return message
+        return None
+
+    # -- what the app showed ---------------------------------------------------------
+
+    def new_screens(self) -> list[Screen]:
+        """Everything the app sent since the last call, in order, as readable text."""
+        screens: list[Screen] = []
+        calls = self.standin.calls[self._seen_calls :]
+        self._seen_calls += len(calls)
+        for method, params in calls:
+            screen = self._screen_of(method, params)
+            if screen is not None:
+                screens.append(screen)
+        responses = self.standin.responses[self._seen_responses :]
+        self._seen_responses += len(responses)
+        for response in responses:
+            payload = response["payload"]
+            blocks = _blocks(payload.get("blocks"))
+            screens.append(
+                Screen(
+                    where=f"only visible to {self._name(response.get('user'))}",
+                    text=render_blocks(blocks) if blocks else payload.get("text", ""),
+                )
+            )
+        return screens
+
+    def _name(self, user_id: str | None) -> str:
+        for user in self.users:
+            if user.user_id == user_id:
+                return user.name
+        return user_id or "?"
+
+    def _where(self, channel: str | None, thread_ts: str | None = None) -> str:
+        if channel == CHANNEL_ID:
+            place = f"#{CHANNEL_NAME}"
+        else:
+            owner = next(
+                (u for u in self.users if self.standin.dm_channel(u.user_id) == channel), None
+            )
+            place = f"DM with {owner.name}" if owner else str(channel)
+        return place + (" (thread)" if thread_ts else "")
+
+    def _screen_of(self, method: str, params: dict[str, Any]) -> Screen | None:
+        blocks = _blocks(params.get("blocks"))
+        body = (
+            render_blocks(blocks)
+            if blocks
+            else text_of({"type": "mrkdwn", "text": params.get("text", "")})
+        )
+        if method == "chat.postMessage":
+            return Screen(
+                self._where(params.get("channel"), params.get("thread_ts")),
+                body,
+                _located(blocks, params),
+            )
+        if method == "chat.postEphemeral":
+            return Screen(
+                f"{self._where(params.get('channel'))}, only visible to "
+                f"{self._name(params.get('user'))}",
+                body,
+            )
+        if method == "chat.update":
+            return Screen(f"{self._where(params.get('channel'))} (message updated)", body)
+        if method == "reactions.add":
+            return Screen(
+                self._where(params.get("channel")), f":{params.get('name')}: reaction on an answer"
+            )
+        if method in ("views.open", "views.update", "views.publish"):
+            view = params.get("view")
+            view = json.loads(view) if isinstance(view, str) else view or {}
+            kind = "App Home" if method == "views.publish" else "modal"
+            return Screen(kind, render_view(view))
+        return None
+
+
+def _blocks(value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return []
+    return value if isinstance(value, list) else []
+
+
+def _located(blocks: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"number": b.number, "action_id": b.action_id, "value": b.value, "text": b.text}
+        for b in find_buttons(blocks)
+    ]

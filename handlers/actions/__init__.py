@@ -1,0 +1,68 @@
+"""Button presses. Every one acks first; opening a modal must use the trigger at once."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.blocks import ids
+from bot.usecases import buttons
+from bot.usecases.context import AppContext
+from bot.usecases.replies import bolt_reply
+
+
+def _team(body) -> str:
+    return (body.get("team") or {}).get("id") or body.get("team_id", "")
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.action(ids.ANSWER_BUTTON)
+    async def on_answer_button(ack, body, action, respond):
+        await ack()
+        ctx.tasks.spawn(
+            buttons.open_answer_modal(
+                ctx,
+                team_id=_team(body),
+                user_id=body["user"]["id"],
+                post_id=action.get("value", ""),
+                trigger_id=body["trigger_id"],
+                reply=bolt_reply(respond),
+            ),
+            name="action:answer",
+        )
+
+    @app.action(ids.ANOTHER_QUESTION)
+    async def on_another(ack, body, action, respond):
+        await ack()
+        ctx.tasks.spawn(
+            buttons.another_question(
+                ctx,
+                team_id=_team(body),
+                user_id=body["user"]["id"],
+                value=action.get("value", ""),
+                reply=bolt_reply(respond),
+            ),
+            name="action:another",
+        )
+
+    @app.action(ids.APPEAL_BUTTON)
+    async def on_appeal(ack, body, action, respond):
+        await ack()
+        ctx.tasks.spawn(
+            buttons.open_appeal_modal(
+                ctx,
+                team_id=_team(body),
+                user_id=body["user"]["id"],
+                answer_id=action.get("value", ""),
+                trigger_id=body["trigger_id"],
+                reply=bolt_reply(respond),
+            ),
+            name="action:appeal",
+        )
+
+    @app.action(ids.HOME_PRACTICE)
+    async def on_home_practice(ack, body):
+        await ack()
+        ctx.tasks.spawn(
+            buttons.practice_from_home(ctx, team_id=_team(body), user_id=body["user"]["id"]),
+            name="action:home-practice",
+        )

@@ -1,0 +1,24 @@
+"""`/mlquiz [subcommand]`: ack at once, then run the subcommand in the background."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.usecases.commands import SlashCommand, run_command
+from bot.usecases.context import AppContext
+from bot.usecases.replies import bolt_reply
+
+COMMAND = "/mlquiz"
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.command(COMMAND)
+    async def handle_mlquiz(ack, command, respond):
+        await ack()
+        request = SlashCommand(
+            team_id=command.get("team_id", ""),
+            user_id=command["user_id"],
+            channel_id=command.get("channel_id", ""),
+            text=command.get("text", ""),
+        )
+        ctx.tasks.spawn(run_command(ctx, request, bolt_reply(respond)), name="slash:/mlquiz")

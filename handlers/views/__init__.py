@@ -1,0 +1,53 @@
+"""Modal submissions. Input problems are returned to the modal inline; work runs after ack."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.blocks import ids
+from bot.usecases import modals
+from bot.usecases.context import AppContext
+
+
+def _team(body) -> str:
+    return (body.get("team") or {}).get("id") or body.get("team_id", "")
+
+
+def _value(view, block_id: str, action_id: str) -> str:
+    state = (view.get("state") or {}).get("values") or {}
+    return ((state.get(block_id) or {}).get(action_id) or {}).get("value") or ""
+
+
+def register(app: AsyncApp, ctx: AppContext) -> None:
+    @app.view(ids.ANSWER_MODAL)
+    async def on_answer_submitted(ack, body, view):
+        text = _value(view, ids.ANSWER_INPUT_BLOCK, ids.ANSWER_INPUT)
+        problem = modals.answer_problem(text)
+        if problem:
+            await ack(response_action="errors", errors={ids.ANSWER_INPUT_BLOCK: problem})
+            return
+        await ack()
+        ctx.tasks.spawn(
+            modals.submit_answer(
+                ctx,
+                team_id=_team(body),
+                user_id=body["user"]["id"],
+                post_id=view.get("private_metadata", ""),
+                text=text,
+            ),
+            name="view:answer",
+        )
+
+    @app.view(ids.APPEAL_MODAL)
+    async def on_appeal_submitted(ack, body, view):
+        await ack()
+        ctx.tasks.spawn(
+            modals.submit_appeal(
+                ctx,
+                team_id=_team(body),
+                user_id=body["user"]["id"],
+                answer_id=view.get("private_metadata", ""),
+                note=_value(view, ids.APPEAL_INPUT_BLOCK, ids.APPEAL_INPUT),
+            ),
+            name="view:appeal",
+        )
