@@ -46,7 +46,11 @@ class YamlSource:
     duplicate_keys: list[DuplicateKey] = field(default_factory=list)
 
 
-class _TrackingLoader(yaml.SafeLoader):
+# libyaml parses several times faster; the pure-Python loader is the fallback.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TrackingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[DuplicateKey] = []
@@ -92,7 +96,11 @@ def decode_bank_bytes(data: bytes) -> str:
 
 def parse_yaml(text: str) -> YamlSource:
     """One YAML document -> data and node tree; SourceError with a position otherwise."""
-    loader = _TrackingLoader(text)
+    try:
+        # The reader rejects control characters already while being set up.
+        loader = _TrackingLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text) from None
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
@@ -100,11 +108,7 @@ def parse_yaml(text: str) -> YamlSource:
     except yaml.MarkedYAMLError as exc:
         raise _marked_error(exc) from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise SourceError(
-            f"invalid YAML at line {line}: character {exc.character!r} is not allowed in YAML",
-            line=line,
-        ) from None
+        raise _reader_error(exc, text) from None
     except yaml.YAMLError as exc:
         raise SourceError(f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -113,10 +117,21 @@ def parse_yaml(text: str) -> YamlSource:
         loader.dispose()
 
 
+def _reader_error(exc: yaml.reader.ReaderError, text: str) -> SourceError:
+    line = text[: exc.position].count("\n") + 1
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return SourceError(
+        f"invalid YAML at line {line}: control character U+{character:04X} is not allowed",
+        line=line,
+    )
+
+
 def _marked_error(exc: yaml.MarkedYAMLError) -> SourceError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "cannot be parsed"
-    if exc.context:
+    if exc.context and problem.startswith("but "):
+        problem = f"{exc.context}, {problem}"
+    elif exc.context:
         problem = f"{problem} ({exc.context})"
     if mark is None:
         return SourceError(f"invalid YAML: {problem}")
