@@ -73,7 +73,7 @@ class _Checker:
         self.surface = surface
         self.problems: list[str] = []
         self._block_ids: dict[str, str] = {}
-        self._action_ids: dict[str, str] = {}
+        self._action_ids: dict[str, dict[str, str]] = {}
 
     def add(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
@@ -135,18 +135,18 @@ class _Checker:
         else:
             self._block_ids[value] = path
 
-    def action_id(self, path: str, element: dict) -> None:
+    def action_id(self, path: str, element: dict, block_path: str) -> None:
+        # Slack's rule is "unique among the action_ids in the containing block": a view's
+        # state is keyed block_id -> action_id, so inputs in different blocks may share one.
         value = element.get("action_id")
         if value is None:
             return
         self.string(f"{path}.action_id", value, limit=255, required=True)
-        if value in self._action_ids:
-            self.add(
-                f"{path}.action_id",
-                f"duplicate action_id {value!r} (also {self._action_ids[value]})",
-            )
+        seen = self._action_ids.setdefault(block_path, {})
+        if value in seen:
+            self.add(f"{path}.action_id", f"duplicate action_id {value!r} (also {seen[value]})")
         else:
-            self._action_ids[value] = path
+            seen[value] = path
 
     # -- blocks -----------------------------------------------------------------
 
@@ -188,7 +188,9 @@ class _Checker:
                 for index, field in enumerate(fields):
                     self.text_object(f"{path}.fields[{index}]", field, limit=2000)
         if block.get("accessory") is not None:
-            self.element(f"{path}.accessory", block["accessory"], container="section")
+            self.element(
+                f"{path}.accessory", block["accessory"], container="section", block_path=path
+            )
 
     def _header(self, path: str, block: dict) -> None:
         self.text_object(f"{path}.text", block.get("text"), limit=150, plain_only=True)
@@ -218,7 +220,7 @@ class _Checker:
         if len(elements) > 25:
             self.add(f"{path}.elements", f"at most 25 elements are allowed (got {len(elements)})")
         for index, element in enumerate(elements):
-            self.element(f"{path}.elements[{index}]", element, container="actions")
+            self.element(f"{path}.elements[{index}]", element, container="actions", block_path=path)
 
     def _input(self, path: str, block: dict) -> None:
         if self.surface != "modal":
@@ -229,7 +231,7 @@ class _Checker:
         if block.get("element") is None:
             self.add(f"{path}.element", "is required")
         else:
-            self.element(f"{path}.element", block["element"], container="input")
+            self.element(f"{path}.element", block["element"], container="input", block_path=path)
 
     def _image(self, path: str, block: dict) -> None:
         if block.get("image_url") is None and block.get("slack_file") is None:
@@ -251,7 +253,7 @@ class _Checker:
             self.add(path, "an image element needs image_url or slack_file")
         self.string(f"{path}.alt_text", element.get("alt_text"), limit=2000, required=True)
 
-    def element(self, path: str, element: Any, *, container: str) -> None:
+    def element(self, path: str, element: Any, *, container: str, block_path: str) -> None:
         if not isinstance(element, dict):
             self.add(path, "must be an object")
             return
@@ -266,7 +268,7 @@ class _Checker:
                 self.add(f"{path}.type", "an image element is only allowed as a section accessory")
             self.image_element(path, element)
             return
-        self.action_id(path, element)
+        self.action_id(path, element, block_path)
         if element.get("placeholder") is not None:
             self.text_object(
                 f"{path}.placeholder", element["placeholder"], limit=150, plain_only=True
