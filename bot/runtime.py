@@ -66,7 +66,10 @@ async def start_runtime(
     if serve_http:
 
         async def healthy() -> bool:
-            return await db.healthy()
+            try:
+                return (await db.fetchone("SELECT 1")) is not None
+            except Exception:
+                return False
 
         runtime.http = HttpServer(
             build_web_app(bolt, health=healthy), host=settings.host, port=settings.port

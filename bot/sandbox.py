@@ -17,7 +17,8 @@ from pydantic import SecretStr
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.runtime import Runtime, start_runtime
-from slack_standin import SlackDriver, SlackStandin
+from slack_standin.driver import SlackDriver
+from slack_standin.server import SlackStandin
 from slack_standin.render import buttons as find_buttons
 from slack_standin.render import render_blocks, render_view, text_of
 

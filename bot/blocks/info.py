@@ -75,15 +75,19 @@ def mastery_lines(mastery: dict[str, Any], limit: int = 12) -> list[str]:
     ]
 
 
-def stats_message(stats: Any, *, user_id: str, is_self: bool) -> Message:
-    who = "Your" if is_self else f"<@{user_id}>'s"
+def stats_message(stats: Any, *, user_id: str, is_self: bool, name: str = "") -> Message:
+    # Headers are plain text, where a <@U…> mention would show raw: use the name there.
+    who = "Your" if is_self else f"{name or 'Their'}'s"
     rank = f"#{stats.rank}" if stats.rank else "unranked"
     summary = (
         f"*{stats.answered}* answered · average *{percent(stats.average_score or 0)}* · "
         f"*{stats.points}* points · rank {rank}\n"
         f"🔥 streak *{stats.streak}* (best {stats.best_streak})"
     )
-    blocks = [header(f"{who} mlquiz stats"), section(summary)]
+    blocks = [
+        header(f"{who} mlquiz stats"),
+        section(summary if is_self else f"<@{user_id}>: " + summary),
+    ]
     lines = mastery_lines(stats.topic_mastery)
     if lines:
         blocks.append(section("*Mastery by topic*\n" + "\n".join(lines)))

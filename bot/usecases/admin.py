@@ -175,8 +175,7 @@ async def resume(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
 
 async def post_now(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
     existing = await ctx.store.schedules.get(team_id, channel_id)
-    open_post = await ctx.store.posts.open_in_channel(team_id, channel_id)
-    if open_post is not None:
+    if await _open_channel_post(ctx, team_id, channel_id) is not None:
         await reply(
             plain("There is already an open question here. `/mlquiz reveal` closes it first.")
         )
@@ -204,9 +203,16 @@ async def post_now(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
     )
 
 
+async def _open_channel_post(ctx, team_id: str, channel_id: str):
+    posts = [
+        p for p in await ctx.store.posts.open_in_channel(team_id, channel_id) if p.kind == "channel"
+    ]
+    return posts[-1] if posts else None
+
+
 async def reveal(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    open_post = await ctx.store.posts.open_in_channel(team_id, channel_id)
-    if open_post is None or open_post.kind != "channel":
+    open_post = await _open_channel_post(ctx, team_id, channel_id)
+    if open_post is None:
         await reply(plain("There is no open question in this channel to reveal."))
         return
     done = await daily.reveal_post(ctx, open_post, owner=f"manual:{user_id}")

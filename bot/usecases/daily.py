@@ -39,8 +39,6 @@ def question_pool(
 async def choose_channel_question(
     ctx: AppContext, team_id: str, channel_id: str, pool: list[Question]
 ) -> Question:
-    held = await ctx.store.questions.held_by_live_panels(team_id)
-    pool = [q for q in pool if q.id not in held]
     if not pool:
         raise NoQuestionAvailable("no question matches this channel's topics and difficulty")
     unused = set(

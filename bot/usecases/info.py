@@ -22,10 +22,13 @@ async def stats(
     if args and target == user_id and not mentioned_user(args):
         await reply(plain("Usage: `/mlquiz stats` or `/mlquiz stats @someone`."))
         return
-    await ensure_user(ctx, team_id, target)
+    profile = await ensure_user(ctx, team_id, target)
     tz = await user_tz(ctx, team_id, target)
     result = await ctx.store.stats.for_user(team_id, target, now=ctx.now(), tz=tz)
-    await reply(info_blocks.stats_message(result, user_id=target, is_self=target == user_id))
+    name = escape((profile.display_name if profile else None) or "Their")
+    await reply(
+        info_blocks.stats_message(result, user_id=target, is_self=target == user_id, name=name)
+    )
 
 
 async def leaderboard(

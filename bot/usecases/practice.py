@@ -102,6 +102,8 @@ async def send_question(
         opened_at=now,
         deadline_at=None,
         user_id=user_id,
+        topics=tuple(question.topics),
+        difficulty=question.difficulty.value,
     )
     message = practice_blocks.practice_question(question, post.id, reason=reason)
     response = await ctx.client.chat_postMessage(channel=channel, **message.as_kwargs())
@@ -114,8 +116,9 @@ async def find_practice_post(ctx: AppContext, answer: IncomingAnswer):
         return await ctx.store.posts.get(answer.post_id)
     if answer.thread_ts:
         return await ctx.store.posts.by_message(answer.team_id, answer.channel_id, answer.thread_ts)
-    # A top-level DM while a question is open answers that question.
-    return await ctx.store.posts.open_in_channel(answer.team_id, answer.channel_id)
+    # A top-level DM while a question is open answers the newest open question.
+    open_posts = await ctx.store.posts.open_in_channel(answer.team_id, answer.channel_id)
+    return open_posts[-1] if open_posts else None
 
 
 async def answer_practice(ctx: AppContext, answer: IncomingAnswer, post) -> None:
