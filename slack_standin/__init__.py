@@ -1,6 +1,19 @@
 """A local Slack stand-in: Web API server, signed request driver, Block Kit checks."""
 
 from slack_standin.blockkit import validate_blocks, validate_message, validate_view
+from slack_standin.driver import DriverResponse, SlackDriver
+from slack_standin.render import buttons, render_blocks, render_message, render_view
 from slack_standin.server import SlackStandin
 
-__all__ = ["SlackStandin", "validate_blocks", "validate_message", "validate_view"]
+__all__ = [
+    "DriverResponse",
+    "SlackDriver",
+    "SlackStandin",
+    "buttons",
+    "render_blocks",
+    "render_message",
+    "render_view",
+    "validate_blocks",
+    "validate_message",
+    "validate_view",
+]

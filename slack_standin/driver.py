@@ -67,8 +67,8 @@ class SlackDriver:
         self,
         app_url: str,
         signing_secret: str,
-        *,
         standin: SlackStandin | None = None,
+        *,
         team_id: str = "T0001",
         api_app_id: str = "A0001",
         timeout: float = 10.0,
@@ -453,7 +453,7 @@ class SlackDriver:
         submitted["private_metadata"] = private_metadata or view.get("private_metadata", "")
         submitted["state"] = {"values": state}
         if self.standin:
-            self.standin.views.set_state(submitted["id"], state)
+            self.standin.view_store.set_state(submitted["id"], state)
         payload = payloads.interaction_base(
             "view_submission", self.install, user_id, self._user_name(user_id)
         )
@@ -469,7 +469,7 @@ class SlackDriver:
 
     def _apply_response_action(self, user_id: str, view_id: str, response: DriverResponse) -> None:
         assert self.standin is not None
-        views = self.standin.views
+        views = self.standin.view_store
         try:
             answer = response.json() or {}
         except ValueError:
@@ -492,7 +492,7 @@ class SlackDriver:
         )
         payload |= {"view": view, "is_cleared": False}
         if self.standin:
-            self.standin.views.close(user_id, view.get("id"))
+            self.standin.view_store.close(user_id, view.get("id"))
         return await self._send_interaction(payload)
 
 

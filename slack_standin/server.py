@@ -52,8 +52,8 @@ class SlackStandin:
             bot_user_id=self.bot_user_id,
             users=copy.deepcopy(self._initial_users),
         )
-        self.views = ViewStore(self.workspace, trigger_ttl=self.trigger_ttl)
-        self._api = ApiState(self.workspace, self.views)
+        self.view_store = ViewStore(self.workspace, trigger_ttl=self.trigger_ttl)
+        self._api = ApiState(self.workspace, self.view_store)
         self._responses = ResponseUrls()
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
@@ -136,7 +136,7 @@ class SlackStandin:
 
     def new_trigger_id(self, user_id: str) -> str:
         """A trigger_id for views.open/push, valid once and for `trigger_ttl` seconds."""
-        return self.views.issue_trigger(user_id)
+        return self.view_store.issue_trigger(user_id)
 
     def post_as_user(
         self,
@@ -209,13 +209,18 @@ class SlackStandin:
         return self.workspace.dm_channel(user)
 
     def home_view(self, user: str) -> dict[str, Any] | None:
-        return self.views.home_view(user)
+        return self.view_store.home_view(user)
 
     def open_views(self, user: str) -> list[dict[str, Any]]:
-        return self.views.open_views(user)
+        """The user's modal stack, bottom first (empty when no modal is open)."""
+        return self.view_store.open_views(user)
+
+    def views(self, user: str) -> list[dict[str, Any]]:
+        """Same as `open_views` (the name docs/ARCHITECTURE.md uses)."""
+        return self.open_views(user)
 
     def view(self, view_id: str) -> dict[str, Any] | None:
-        return self.views.get(view_id)
+        return self.view_store.get(view_id)
 
     def reactions(self, channel: str, ts: str) -> list[dict[str, Any]]:
         return self.workspace.reactions(channel, ts)

@@ -362,9 +362,12 @@ async def test_click_on_an_ephemeral_has_no_message_and_can_replace_it(
     payload = receiver.requests[0].payload()
     assert payload["container"]["is_ephemeral"] is True
     assert "message" not in payload
-    async with aiohttp.ClientSession() as session, session.post(
-        payload["response_url"], json={"replace_original": True, "text": "answered"}
-    ) as response:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            payload["response_url"], json={"replace_original": True, "text": "answered"}
+        ) as response,
+    ):
         assert response.status == 200
     assert [e["text"] for e in standin.ephemerals(user="U1")] == ["answered"]
 

@@ -423,7 +423,7 @@ async def test_trigger_ids_are_single_use_known_and_short_lived(client, standin)
     assert (await error_of(client.views_open(trigger_id="123.456.abc", view=MODAL)))[
         "error"
     ] == "invalid_trigger_id"
-    standin.views.trigger_ttl = 0.0
+    standin.view_store.trigger_ttl = 0.0
     late = standin.new_trigger_id("U1")
     assert (await error_of(client.views_open(trigger_id=late, view=MODAL)))[
         "error"
