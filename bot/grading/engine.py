@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from bot.grading.rubric import (
     Variant,
     rubric_for,
 )
-from bot.grading.text import Token, clean_markup, tokenize
+from bot.grading.text import Token, clean_markup, governing_negations, tokenize
 
 if TYPE_CHECKING:
     from questionbank.models import Question
@@ -28,13 +29,17 @@ if TYPE_CHECKING:
 COVERED_AT = 0.7
 PARTIAL_AT = 0.45
 # Credit ramps linearly from nothing at CREDIT_FLOOR to full credit at CREDIT_FULL.
-CREDIT_FLOOR = 0.3
-CREDIT_FULL = 0.8
+CREDIT_FLOOR = 0.15
+CREDIT_FULL = 0.85
 # A key point's similarity when only one of its several content words appears is scaled
 # by this: one shared word is not a paraphrase.
 SINGLE_WORD_FACTOR = 0.5
+# See _share_needed.
+LONG_CLAIM_WORDS = 3.0
+# A key point's words must fall within this many times its length of each other.
+REACH_FACTOR = 3.0
 # rapidfuzz ratios between unrelated phrases sit around 30-50; below this a window is noise.
-FUZZY_FLOOR = 55.0
+FUZZY_FLOOR = 70.0
 # Answers longer than this many content words are windowed with a stride, keeping the
 # number of windows (and the time) bounded for pasted essays.
 LONG_ANSWER_WORDS = 1500
@@ -42,14 +47,20 @@ LONG_ANSWER_WORDS = 1500
 TYPO_CUTOFF = 85.0
 TYPO_MIN_LENGTH = 5
 
+# Negation is judged only for short, atomic key points: in a long claim one negated word
+# among many is a detail, not a contradiction.
+NEGATION_MAX_WORDS = 8
+
+# Weighted coverage that earns the full score (see coverage_to_score).
+EXPLICIT_FULL_COVERAGE = 0.85
+AUTO_FULL_COVERAGE = 0.6
+
 MIN_WORDS = 4
 REQUIRED_MISSED_CAP = round(PASS_THRESHOLD - 0.05, 4)
 KEYWORD_LIST_CAP = round(PASS_THRESHOLD - 0.15, 4)
 COPY_CAP = 0.15
 OFF_TOPIC_CAP = 0.05
 SNIPPET_CHARS = 160
-# A negation word governs the few words after it.
-NEGATION_REACH = 3
 
 
 def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
@@ -94,7 +105,7 @@ def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
         flags.append(
             Flag(
                 "negated",
-                "A key point appears but is negated: " + _quote_list(negated_points) + ".",
+                "Negation flips the meaning of: " + _quote_list(negated_points) + ".",
             )
         )
     if view.word_count < MIN_WORDS or view.content_count < 2:
@@ -133,11 +144,7 @@ def coverage_to_score(coverage: float, compiled: CompiledRubric) -> float:
     worked numbers), so an answer making a fair share of those claims already earns the
     full score.
     """
-    if compiled.auto:
-        n = len(compiled.key_points)
-        enough = min(1.0, max(0.35, 2.5 / n)) if n else 1.0
-    else:
-        enough = 0.85
+    enough = AUTO_FULL_COVERAGE if compiled.auto else EXPLICIT_FULL_COVERAGE
     return min(1.0, coverage / enough)
 
 
@@ -232,33 +239,25 @@ class AnswerView:
             snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
         return snippet
 
-    def negated_keys(self, span: tuple[int, int], keys: tuple[str, ...]) -> int:
-        """Negation words in or just before the span that govern one of the matched words.
+    def is_negated(self, span: tuple[int, int], keys: tuple[str, ...]) -> bool:
+        """Whether a negation governs the matched words in the sentence holding most of them.
 
-        A negation counts when one of the next few words of its sentence is a word of the
-        key point: "does not reduce variance" negates, "spam vs not spam, ... regression"
-        does not.
+        Looking at one sentence keeps "there are no labels. Supervised models are evaluated
+        on labelled test data" from negating the second claim.
         """
         wanted = set(keys)
-        first_tok = self.content_index[span[0]]
-        last_tok = self.content_index[span[1] - 1]
-        count = 0
-        for i in range(max(0, first_tok - NEGATION_REACH), last_tok + 1):
-            tok = self.tokens[i]
-            if not tok.negation:
-                continue
-            for j in range(i + 1, min(len(self.tokens), i + 1 + NEGATION_REACH)):
-                following = self.tokens[j]
-                if following.sentence != tok.sentence:
-                    break
-                if following.content and _folded(following.key, self) in wanted:
-                    count += 1
-                    break
-        return count
-
-
-def _folded(key: str, view: AnswerView) -> str:
-    return view.folded.get(key, key)
+        matched = [p for p in range(span[0], span[1]) if self.keys[p] in wanted]
+        if not matched:
+            return False
+        sentences = [self.tokens[self.content_index[p]].sentence for p in matched]
+        sentence = max(set(sentences), key=lambda s: (sentences.count(s), -s))
+        in_sentence = [
+            self.content_index[p] for p, s in zip(matched, sentences, strict=True) if s == sentence
+        ]
+        return (
+            governing_negations(self.tokens, in_sentence[0], in_sentence[-1], wanted, self.folded)
+            > 0
+        )
 
 
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
@@ -296,10 +295,12 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
         match = _match_variant(variant, view)
         if match.similarity > best.similarity:
             best, best_variant = match, variant
-    if best.span is not None and best_variant is not None:
-        negated = (view.negated_keys(best.span, best_variant.keys) > 0) != (
-            best_variant.negations > 0
-        )
+    if (
+        best.span is not None
+        and best_variant is not None
+        and len(best_variant.keys) <= NEGATION_MAX_WORDS
+    ):
+        negated = view.is_negated(best.span, best_variant.keys) != (best_variant.negations > 0)
         best = Match(best.similarity, best.span, negated)
     return best
 
@@ -326,7 +327,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int]
         return 0.0, None
     occurrences.sort()
     n_keys = len(variant.keys)
-    reach = max(n_keys + 4, 2 * n_keys)
+    reach = max(n_keys + 4, int(REACH_FACTOR * n_keys))
     counts = [0] * n_keys
     weight_in = 0.0
     distinct = 0
@@ -350,10 +351,19 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int]
             best_weight = weight_in
             best_distinct = distinct
             best_span = (occurrences[left][0], pos + 1)
-    similarity = best_weight / variant.total_weight
+    similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
     if best_distinct == 1 and n_keys > 1:
         similarity *= SINGLE_WORD_FACTOR
     return similarity, best_span
+
+
+def _share_needed(n_keys: int) -> float:
+    """Share of a key point's (weighted) words that counts as saying it.
+
+    A paraphrase of a long claim keeps only some of its words, and the longer the claim the
+    smaller that share: points of up to 9 words need all of them, a 16-word claim 3/4.
+    """
+    return min(1.0, LONG_CLAIM_WORDS / math.sqrt(n_keys))
 
 
 def _fuzzy(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int] | None]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from bot.grading.text import Token, clean_markup, tokenize
+from bot.grading.text import Token, clean_markup, governing_negations, tokenize
 
 if TYPE_CHECKING:
     from questionbank.models import Question
@@ -133,8 +133,10 @@ class Rubric:
 
 _PROTECTED = re.compile(r"\b(e\.g|i\.e|vs|cf|etc|approx|resp|fig|eq|no)\.", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"^\s*(?:[-•●▪‣◦–*]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)])\s+")
-_INLINE_BULLET = re.compile(r"\s[-•●▪‣◦–]\s*(?=[A-Za-z(])")
-_INLINE_NUMBER = re.compile(r"(?:(?<=\s)|^)\(?\d{1,2}[.)]\s*(?=[A-Za-z])")
+_INLINE_BULLET = re.compile(r"\s[-•●▪‣◦–○]\s*(?=[A-Za-z(])")
+_INLINE_NUMBER = re.compile(
+    r"(?:(?<=\s)|^)\(?(?:\d{1,2}[.)]|(?:i{1,3}|iv|vi{0,3}|ix|x)\))\s*(?=[A-Za-z])"
+)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'“])")
 _CLAUSE_BREAK = re.compile(r"\s*;\s*|,?\s+\b(?:while|whereas|but)\b\s+", re.IGNORECASE)
 _PLACEHOLDER = "\u0000"
@@ -238,7 +240,7 @@ class CompiledRubric:
                         weights=weights,
                         total_weight=sum(weights),
                         joined=" ".join(keys),
-                        negations=sum(1 for t in toks if t.negation),
+                        negations=governing_negations(toks, 0, len(toks) - 1, set(keys)),
                     )
                 )
                 sizes.add(window_size_for(len(keys)))

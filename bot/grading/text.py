@@ -518,3 +518,36 @@ def _plain_token(word: tuple[str, int, int], stem: str, sentence: int) -> Token:
     if content and len(raw) == 1:
         content = False
     return Token(stem, content, negation, word[1], word[2], sentence)
+
+
+# A negation word governs the few words after it.
+NEGATION_REACH = 3
+
+
+def governing_negations(
+    tokens: list[Token],
+    first: int,
+    last: int,
+    wanted: frozenset[str] | set[str],
+    fold: dict[str, str] | None = None,
+) -> int:
+    """Negation words in tokens[first-REACH : last+1] that negate one of the `wanted` words.
+
+    A negation counts when one of the next few words of its sentence is wanted: "does not
+    reduce variance" negates "reduce variance", while "spam vs not spam ... regression" does
+    not negate "classification or regression".
+    """
+    count = 0
+    for i in range(max(0, first - NEGATION_REACH), min(last + 1, len(tokens))):
+        tok = tokens[i]
+        if not tok.negation:
+            continue
+        for j in range(i + 1, min(len(tokens), i + 1 + NEGATION_REACH)):
+            following = tokens[j]
+            if following.sentence != tok.sentence:
+                break
+            key = fold.get(following.key, following.key) if fold else following.key
+            if following.content and key in wanted:
+                count += 1
+                break
+    return count
