@@ -150,7 +150,7 @@ class SlackStandin:
     ) -> dict[str, Any]:
         """Record a message a person typed, as Slack would store it; returns it."""
         self.workspace.ensure_user(user)
-        channel_id = self.workspace.channel(channel).id
+        channel_id = self.workspace.channel_for_user_post(channel, user).id
         message = self.workspace.add_message(
             channel_id, user=user, text=text, thread_ts=thread_ts, ts=ts, blocks=blocks
         )
@@ -175,6 +175,9 @@ class SlackStandin:
         `ok: false` with that error; `delay` alone answers normally after sleeping (with a
         status or error it is a slow failure).
         """
+        if method not in METHODS and method != "response_url":
+            # A typo here would silently test nothing.
+            raise ValueError(f"no such method in the stand-in: {method!r}")
         self.faults.inject(
             method, status=status, retry_after=retry_after, times=times, delay=delay, error=error
         )

@@ -104,7 +104,7 @@ class ViewStore:
     def public(view: dict[str, Any]) -> dict[str, Any]:
         return {k: copy.deepcopy(v) for k, v in view.items() if not k.startswith("_")}
 
-    def _check(self, spec: Any, *, kind: str) -> dict[str, Any]:
+    def _check(self, spec: Any, *, kind: str, replacing: str | None = None) -> dict[str, Any]:
         if spec is None:
             raise invalid_arguments(["view: missing required field"])
         problems = validate_view(spec)
@@ -113,7 +113,9 @@ class ViewStore:
         if problems:
             raise invalid_arguments(problems)
         external_id = spec.get("external_id")
-        if external_id and any(v["external_id"] == external_id for v in self.views.values()):
+        if external_id and any(
+            v["external_id"] == external_id and v["id"] != replacing for v in self.views.values()
+        ):
             raise SlackError("duplicate_external_id")
         return spec
 
@@ -147,10 +149,7 @@ class ViewStore:
             raise invalid_arguments(["view_id: either view_id or external_id is required"])
         current = self._find(view_id, external_id)
         self._check_hash(current, hash_)
-        kind = current["type"]
-        if isinstance(spec, dict) and spec.get("external_id") == current["external_id"]:
-            spec = {k: v for k, v in spec.items() if k != "external_id"}
-        self._check(spec, kind=kind)
+        self._check(spec, kind=current["type"], replacing=current["id"])
         replacement = self._build(current["_user"], spec, view_id=current["id"])
         replacement["external_id"] = spec.get("external_id") or current["external_id"]
         replacement["previous_view_id"] = current["previous_view_id"]
@@ -180,8 +179,8 @@ class ViewStore:
             raise invalid_arguments(["user_id: missing required field"])
         if user_id not in self.workspace.users:
             raise SlackError("user_not_found")
-        self._check(spec, kind="home")
         current_id = self.home_views.get(user_id)
+        self._check(spec, kind="home", replacing=current_id)
         current = self.views.get(current_id) if current_id else None
         if current is not None:
             self._check_hash(current, hash_)

@@ -222,6 +222,15 @@ class Workspace:
             raise SlackError("channel_not_found")
         return self.add_channel(channel_id)
 
+    def channel_for_user_post(self, channel_ref: str, user_id: str) -> Channel:
+        """Where a person's message lands: their DM with the bot, or any channel they are in
+        (which certainly exists if Slack says they wrote there)."""
+        if channel_ref.startswith("D"):
+            if channel_ref != self.dm_channel(user_id):
+                raise SlackError("channel_not_found")
+            return self.channels[channel_ref]
+        return self.ensure_channel(channel_ref)
+
     def dm_channel(self, user_id: str) -> str:
         """The bot's DM with a user: one stable id per user, like conversations.open."""
         if user_id not in self.users:
@@ -288,6 +297,8 @@ class Workspace:
         else:
             if not is_ts(ts):
                 raise ValueError(f"ts must look like 1700000000.000100, not {ts!r}")
+            if ts in self._messages.get(channel_id, {}):
+                raise ValueError(f"{channel_id} already has a message with ts {ts}")
             self.clock.observe(ts)
         message: dict[str, Any] = {"type": "message", "user": user, "text": text, "ts": ts}
         message["team"] = self.team_id

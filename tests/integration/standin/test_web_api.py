@@ -11,6 +11,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models import blocks as sdk
 from slack_sdk.web.async_client import AsyncWebClient
 
+from slack_standin.workspace import SlackError
+
 TS = re.compile(r"^\d{10}\.\d{6}$")
 SECTION = [{"type": "section", "text": {"type": "mrkdwn", "text": "*PCA?*"}}]
 MODAL = {
@@ -511,3 +513,35 @@ async def test_reset_forgets_state_but_keeps_configured_users(client, standin):
     assert (await error_of(client.chat_postMessage(channel="C1", text="x")))[
         "error"
     ] == "channel_not_found"
+
+
+async def test_external_ids_are_unique_across_views_but_survive_republishing(client, standin):
+    home = dict(HOME, external_id="home-u1")
+    await client.views_publish(user_id="U1", view=home)
+    assert (await client.views_publish(user_id="U1", view=home))["ok"]
+    taken = client.views_open(
+        trigger_id=standin.new_trigger_id("U1"), view=dict(MODAL, external_id="home-u1")
+    )
+    assert (await error_of(taken))["error"] == "duplicate_external_id"
+
+
+def test_a_fault_on_a_misspelt_method_is_refused(standin):
+    with pytest.raises(ValueError, match=r"chat\.postmessage"):
+        standin.inject_fault("chat.postmessage")
+
+
+def test_a_user_message_cannot_reuse_a_ts(standin):
+    first = standin.post_as_user("C1", "U1", "one", ts="1700000000.000100")
+    assert first["ts"] == "1700000000.000100"
+    with pytest.raises(ValueError, match="already"):
+        standin.post_as_user("C1", "U2", "two", ts="1700000000.000100")
+    later = standin.post_as_user("C1", "U2", "three")
+    assert later["ts"] > first["ts"]
+
+
+def test_users_post_in_channels_they_are_in_and_in_their_own_dm_only(standin):
+    standin.post_as_user("C77", "U1", "a channel Slack told us about exists")
+    assert [m["text"] for m in standin.messages("C77")] == ["a channel Slack told us about exists"]
+    standin.post_as_user(standin.dm_channel("U1"), "U1", "hi bot")
+    with pytest.raises(SlackError):
+        standin.post_as_user(standin.dm_channel("U2"), "U1", "not my DM")
