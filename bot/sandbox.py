@@ -18,9 +18,9 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.runtime import Runtime, start_runtime
 from slack_standin.driver import SlackDriver
-from slack_standin.server import SlackStandin
 from slack_standin.render import buttons as find_buttons
 from slack_standin.render import render_blocks, render_view, text_of
+from slack_standin.server import SlackStandin
 
 CHANNEL_ID = "C0GENERAL"
 CHANNEL_NAME = "ml-daily"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,8 +57,27 @@ def section(markdown: str, *, accessory: Any = None, block_id: str | None = None
     )
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines of a paragraph (YAML block text wraps at ~88 columns),
+    keeping blank lines and list items, so Slack wraps the text to the reader's width."""
+    lines = text.strip("\n").splitlines()
+    out: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        joinable = out and out[-1] and stripped and not _LIST_ITEM.match(line)
+        if joinable:
+            out[-1] = out[-1].rstrip() + " " + stripped
+        else:
+            out.append(stripped if not _LIST_ITEM.match(line) else line.rstrip())
+    return "\n".join(out)
+
+
 def long_sections(markdown: str) -> list[SectionBlock]:
     """Split long text at paragraph or line breaks into sections within Slack's limit."""
+    markdown = reflow(markdown)
     chunks: list[str] = []
     current = ""
     for line in markdown.splitlines(keepends=True):

@@ -117,23 +117,29 @@ def feedback_lines(grade: Any) -> list[str]:
     return lines
 
 
-def grade_summary(grade: Any, points: int) -> str:
+def grade_summary(grade: Any, points: int, *, ranked: bool = True) -> str:
     covered = sum(1 for p in grade.key_points if p.status == "covered")
     partial = sum(1 for p in grade.key_points if p.status == "partial")
     verdict = "Pass" if grade.passed else "Not yet"
     detail = f"{covered}/{len(grade.key_points)} key points covered"
     if partial:
         detail += f", {partial} partly"
-    earned = f"+{points} points" if points else "practice, not ranked"
+    earned = f"+{points} points" if ranked else "practice, not ranked"
     return f"*{verdict}: {percent(grade.score)}* · {detail} · {earned}"
 
 
 def graded_feedback(
-    question: Question, grade: Any, *, points: int, answer_id: int | None, note: str = ""
+    question: Question,
+    grade: Any,
+    *,
+    points: int,
+    answer_id: int | None,
+    note: str = "",
+    ranked: bool = True,
 ) -> Message:
     blocks = [
         header(f"Graded: {question.title}"),
-        section(grade_summary(grade, points)),
+        section(grade_summary(grade, points, ranked=ranked)),
     ]
     if note:
         blocks.append(context(note))

@@ -192,7 +192,7 @@ async def post_now(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
         team_id=team_id,
         channel_id=channel_id,
         spec=spec,
-        schedule_id=existing.id if existing else None,
+        schedule_id=None,  # a manual post never takes a slot
         slot_date=None,
         now=now,
     )

@@ -60,6 +60,8 @@ async def ask(ctx: AppContext, *, team_id: str, user_id: str, args: AskArgs, rep
             return
         topic = found.best
     pool = ctx.bank.filter(topics=[topic] if topic else None, difficulty=args.difficulty)
+    # Questions mainly about the topic first; ones that only touch it are the fallback.
+    pool = [q for q in pool if q.primary_topic == topic] or pool
     if not pool:
         what = " ".join(filter(None, [args.difficulty, topic_label(topic) if topic else None]))
         await reply(plain(f"There is no {what} question in the bank. Try `/mlquiz topics`."))
@@ -176,7 +178,12 @@ async def answer_practice(ctx: AppContext, answer: IncomingAnswer, post) -> None
         note = f"Your answer was {len(answer.text):,} characters; shorter answers read better."
     await say(
         practice_blocks.graded_feedback(
-            question, result_grade, points=points, answer_id=recorded.answer_id, note=note
+            question,
+            result_grade,
+            points=points,
+            answer_id=recorded.answer_id,
+            note=note,
+            ranked=False,
         )
     )
 
