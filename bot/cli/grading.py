@@ -1,5 +1,379 @@
-"""Placeholder until this command group lands."""
+"""`mlquiz grade`, `grade-batch` and `calibrate`: the grader from the command line.
+
+Reading files and the bank happens here; grading itself is the pure `bot.grading`.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+from rapidfuzz import fuzz, process
+
+from bot.grading import PASS_THRESHOLD, Grade, Rubric, grade
+from bot.grading.calibration import KAPPA_BINS, Agreement, agreement, pearson
+
+STATUS_MARKS = {"covered": "✓", "partial": "~", "missed": "✗"}
+EXIT_BAD_INPUT = 2
 
 
-def register(cli):
+def register(cli: click.Group) -> None:
+    cli.add_command(grade_command)
+    cli.add_command(grade_batch_command)
+    cli.add_command(calibrate_command)
+
+
+# --- mlquiz grade ---------------------------------------------------------------------------
+
+
+@click.command("grade")
+@click.argument("question_id")
+@click.argument("answer")
+@click.option("--json", "as_json", is_flag=True, help="Print the grade as one JSON object.")
+def grade_command(question_id: str, answer: str, as_json: bool) -> None:
+    """Grade ANSWER to the bank question QUESTION_ID (ANSWER "-" reads stdin)."""
+    from bot.config import load_settings
+    from questionbank.loader import load_bank
+
+    bank = load_bank(load_settings().bank_dirs)
+    question = bank.get(question_id)
+    if question is None:
+        raise click.ClickException(unknown_id_message(question_id, list(bank.questions)))
+    if answer == "-":
+        answer = sys.stdin.read()
+    result = grade(question, answer)
+    if as_json:
+        click.echo(json.dumps({"id": question_id, **result.to_dict()}, ensure_ascii=False))
+        return
+    for line in render_grade(result):
+        click.echo(line)
+
+
+def unknown_id_message(question_id: str, known: list[str]) -> str:
+    close = process.extract(question_id, known, scorer=fuzz.WRatio, limit=3, score_cutoff=50)
+    message = f"no question with id {question_id!r}"
+    if close:
+        message += "; closest: " + ", ".join(choice for choice, _, _ in close)
+    return message
+
+
+def render_grade(result: Grade) -> list[str]:
+    verdict = "PASS" if result.passed else "FAIL"
+    lines = [f"score {result.score:.2f}  {verdict}  (pass at {PASS_THRESHOLD:.2f})", ""]
+    for kp in result.key_points:
+        mark = STATUS_MARKS[kp.status]
+        tags = []
+        if kp.required:
+            tags.append("required")
+        if kp.weight != 1.0:
+            tags.append(f"weight {kp.weight:g}")
+        suffix = f"  [{', '.join(tags)}]" if tags else ""
+        lines.append(f"{mark} {kp.status:<7} {kp.similarity:.2f}  {kp.text}{suffix}")
+        if kp.snippet and kp.status != "missed":
+            lines.append(f"      “{kp.snippet}”")
+    if result.flags:
+        lines.append("")
+        lines.extend(f"! {flag.code}: {flag.message}" for flag in result.flags)
+    return lines
+
+
+# --- mlquiz grade-batch ---------------------------------------------------------------------
+
+
+class BadLine(ValueError):
+    """A batch input line that cannot be graded; the message says why."""
+
+
+class RubricCache:
+    """Rubrics of a batch, built once per distinct (prompt, reference, key points)."""
+
+    def __init__(self) -> None:
+        self._rubrics: dict[tuple[str, str, str], Rubric] = {}
+
+    def get(self, prompt: str, reference: str, key_points: Any) -> Rubric:
+        cache_key = (prompt, reference, json.dumps(key_points, sort_keys=True))
+        rubric = self._rubrics.get(cache_key)
+        if rubric is None:
+            try:
+                rubric = Rubric.from_reference(reference, key_points or None, prompt=prompt)
+            except (TypeError, ValueError, KeyError) as exc:
+                raise BadLine(f"bad key_points: {exc}") from None
+            self._rubrics[cache_key] = rubric
+        return rubric
+
+
+def grade_batch_line(line: str, rubrics: RubricCache) -> dict[str, Any]:
+    """One JSONL input line -> one output record; BadLine when the line is unusable."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadLine(f"not JSON ({exc.msg})") from None
+    if not isinstance(row, dict):
+        raise BadLine("not a JSON object")
+    for name in ("reference_answer", "answer"):
+        if not isinstance(row.get(name), str):
+            raise BadLine(f"missing or non-text field {name!r}")
+    prompt = row.get("question") or ""
+    if not isinstance(prompt, str):
+        raise BadLine("field 'question' must be text")
+    key_points = row.get("key_points")
+    if key_points is not None and not isinstance(key_points, list):
+        raise BadLine("field 'key_points' must be a list")
+    if not row["reference_answer"].strip() and not key_points:
+        raise BadLine("empty reference_answer and no key_points")
+    result = grade(rubrics.get(prompt, row["reference_answer"], key_points), row["answer"])
+    return {
+        "id": row.get("id"),
+        "score": result.score,
+        "key_points": [
+            {
+                "text": kp.text,
+                "status": kp.status,
+                "similarity": kp.similarity,
+                "snippet": kp.snippet,
+            }
+            for kp in result.key_points
+        ],
+        "flags": [flag.to_dict() for flag in result.flags],
+    }
+
+
+@click.command("grade-batch")
+@click.argument("in_file", metavar="IN.jsonl", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    metavar="OUT.jsonl",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Where to write results (default: stdout).",
+)
+def grade_batch_command(in_file: TextIO, out_file: TextIO) -> None:
+    """Grade every line of IN.jsonl: {"id", "question", "reference_answer", "answer"}.
+
+    Optional "key_points": a list of strings or of {"text", "aliases", "weight"}; without
+    it key points come from the reference answer. A bad line is reported and skipped.
+    """
+    lines = in_file.read().splitlines()
+    rubrics = RubricCache()
+    graded = skipped = 0
+    show_progress = sys.stderr.isatty()
+    with click.progressbar(
+        lines, label="grading", file=sys.stderr if show_progress else _NullFile()
+    ) as bar:
+        for number, line in enumerate(bar, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = grade_batch_line(line, rubrics)
+            except BadLine as exc:
+                skipped += 1
+                click.echo(f"line {number}: {exc}; skipped", err=True)
+                continue
+            out_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            graded += 1
+    out_file.flush()
+    click.echo(f"graded {graded}, skipped {skipped}", err=True)
+
+
+class _NullFile:
+    """A sink for the progress bar when stderr is not a terminal."""
+
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+
+# --- mlquiz calibrate -----------------------------------------------------------------------
+
+ANSWER_FIELDS = ("answer", "student_answer")
+SCORE_FIELDS = ("score", "human_score")
+REFERENCE_FIELDS = ("reference_answer", "expected_answer")
+GROUP_FIELDS = ("qid", "question_id")
+
+
+def _pick(row: dict[str, Any], chosen: str | None, candidates: tuple[str, ...]) -> Any:
+    if chosen is not None:
+        return row.get(chosen)
+    for name in candidates:
+        if name in row:
+            return row[name]
     return None
+
+
+def iter_graded_rows(
+    path: Path, answer_field: str | None, score_field: str | None
+) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, row) for good rows, (line number, problem) for bad ones."""
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield number, f"not JSON ({exc.msg})"
+                continue
+            if not isinstance(row, dict):
+                yield number, "not a JSON object"
+                continue
+            answer = _pick(row, answer_field, ANSWER_FIELDS)
+            score = _pick(row, score_field, SCORE_FIELDS)
+            reference = _pick(row, None, REFERENCE_FIELDS)
+            if not isinstance(answer, str) or not isinstance(reference, str):
+                yield number, "needs an answer and a reference answer (text)"
+                continue
+            if isinstance(score, bool) or not isinstance(score, int | float):
+                yield number, "needs a numeric human score"
+                continue
+            if not 0.0 <= float(score) <= 1.0:
+                yield number, f"human score {score} outside [0, 1]"
+                continue
+            group = _pick(row, None, GROUP_FIELDS) or row.get("question") or reference[:40]
+            yield (
+                number,
+                {
+                    "answer": answer,
+                    "human": float(score),
+                    "reference": reference,
+                    "prompt": row.get("question") if isinstance(row.get("question"), str) else "",
+                    "key_points": row.get("key_points"),
+                    "group": str(group),
+                },
+            )
+
+
+def format_agreement(title: str, result: Agreement) -> list[str]:
+    t = result.threshold
+    return [
+        f"{title}",
+        f"  n {result.n}",
+        f"  Pearson r    {result.pearson:.3f}",
+        f"  Spearman rho {result.spearman:.3f}",
+        f"  QWK          {result.kappa:.3f}  (both sides binned to nearest of "
+        f"{', '.join(f'{b:g}' for b in KAPPA_BINS)})",
+        f"  best pass threshold {t.threshold:.2f}: accuracy {t.accuracy:.3f}, "
+        f"balanced accuracy {t.balanced_accuracy:.3f} (human pass = score >= 0.5)",
+    ]
+
+
+@click.command("calibrate")
+@click.argument("graded", metavar="GRADED.jsonl", type=click.Path(exists=True, path_type=Path))
+@click.option("--answer-field", default=None, help="Field with the answer text.")
+@click.option("--score-field", default=None, help="Field with the human score in [0, 1].")
+@click.option(
+    "--min-words",
+    default=3,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Also report without answers of this many words or fewer.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def calibrate_command(
+    graded: Path,
+    answer_field: str | None,
+    score_field: str | None,
+    min_words: int,
+    as_json: bool,
+) -> None:
+    """Agreement of the grader with human scores in GRADED.jsonl, and a pass threshold.
+
+    Each line needs an answer, a reference answer and a human score in [0, 1]; key points
+    come from the line's "key_points" or, without them, from the reference answer.
+    """
+    rubrics = RubricCache()
+    machine: list[float] = []
+    human: list[float] = []
+    words: list[int] = []
+    groups: list[str] = []
+    problems = 0
+    for number, row in iter_graded_rows(graded, answer_field, score_field):
+        if isinstance(row, str):
+            problems += 1
+            click.echo(f"line {number}: {row}; skipped", err=True)
+            continue
+        try:
+            rubric = rubrics.get(row["prompt"], row["reference"], row["key_points"])
+        except BadLine as exc:
+            problems += 1
+            click.echo(f"line {number}: {exc}; skipped", err=True)
+            continue
+        machine.append(grade(rubric, row["answer"]).score)
+        human.append(row["human"])
+        words.append(len(row["answer"].split()))
+        groups.append(row["group"])
+    if len(machine) < 2:
+        raise click.ClickException("need at least two usable graded answers")
+    overall = agreement(machine, human)
+    keep = [i for i, n in enumerate(words) if n > min_words]
+    longer = agreement([machine[i] for i in keep], [human[i] for i in keep]) if keep else None
+    per_group = _per_group(machine, human, groups)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "all": _agreement_dict(overall),
+                    f"more_than_{min_words}_words": _agreement_dict(longer) if longer else None,
+                    "per_question": per_group,
+                    "skipped_lines": problems,
+                }
+            )
+        )
+        return
+    for line in format_agreement("all answers", overall):
+        click.echo(line)
+    if longer is not None:
+        click.echo("")
+        for line in format_agreement(f"answers of more than {min_words} words", longer):
+            click.echo(line)
+    click.echo("")
+    click.echo(f"{'question':<24} {'n':>5} {'pearson':>8} {'grader':>7} {'human':>7}")
+    for row in per_group:
+        click.echo(
+            f"{row['question'][:24]:<24} {row['n']:>5} {row['pearson']:>8.3f} "
+            f"{row['grader_mean']:>7.3f} {row['human_mean']:>7.3f}"
+        )
+    if problems:
+        click.echo(f"\n{problems} lines skipped", err=True)
+
+
+def _per_group(machine: list[float], human: list[float], groups: list[str]) -> list[dict]:
+    rows = []
+    for group in dict.fromkeys(groups):
+        idx = [i for i, g in enumerate(groups) if g == group]
+        g_scores = [machine[i] for i in idx]
+        h_scores = [human[i] for i in idx]
+        rows.append(
+            {
+                "question": group,
+                "n": len(idx),
+                "pearson": round(pearson(g_scores, h_scores), 4),
+                "grader_mean": round(statistics.fmean(g_scores), 4),
+                "human_mean": round(statistics.fmean(h_scores), 4),
+            }
+        )
+    return rows
+
+
+def _agreement_dict(result: Agreement) -> dict[str, Any]:
+    return {
+        "n": result.n,
+        "pearson": round(result.pearson, 4),
+        "spearman": round(result.spearman, 4),
+        "qwk": round(result.kappa, 4),
+        "qwk_bins": list(KAPPA_BINS),
+        "threshold": result.threshold.threshold,
+        "threshold_accuracy": round(result.threshold.accuracy, 4),
+        "threshold_balanced_accuracy": round(result.threshold.balanced_accuracy, 4),
+    }

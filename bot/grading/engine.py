@@ -380,16 +380,20 @@ def _fuzzy(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int] |
             start = starts[found[2]]
             best_span = (start, min(start + size, view.content_count))
     sentence_strings, sentence_spans = view.sentence_windows
-    if sentence_strings:
+    # Only sentences of comparable length: a one-word sentence is no paraphrase of a claim.
+    n_keys = len(variant.keys)
+    low, high = max(2, n_keys // 2), 3 * n_keys + 2
+    candidates = [i for i, (a, b) in enumerate(sentence_spans) if low <= b - a <= high]
+    if candidates:
         found = process.extractOne(
             variant.joined,
-            sentence_strings,
-            scorer=fuzz.token_set_ratio,
+            [sentence_strings[i] for i in candidates],
+            scorer=fuzz.token_sort_ratio,
             score_cutoff=max(FUZZY_FLOOR, best),
         )
         if found and found[1] > best:
             best = found[1]
-            best_span = sentence_spans[found[2]]
+            best_span = sentence_spans[candidates[found[2]]]
     if best_span is None:
         return 0.0, None
     return (best - FUZZY_FLOOR) / (100.0 - FUZZY_FLOOR), best_span

@@ -430,7 +430,10 @@ def _words(text: str) -> list[tuple[str, int, int]]:
     return words
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# "e.g. k-means" and "vs. boosting" do not end a sentence.
+_SENTENCE_END = re.compile(
+    r"(?<!\.\w\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bca\.)(?<=[.!?;])\s+|\n+", re.IGNORECASE
+)
 
 
 def _phrase_table() -> tuple[dict[tuple[str, ...], str], int]:
