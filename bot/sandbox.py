@@ -117,6 +117,29 @@ class Sandbox:
         )
         return self
 
+    async def restart_app(self) -> None:
+        """Stop the app and start it again on the same database and stand-in, as after a
+        crash or a deploy; Slack's state survives, the app's memory does not."""
+        settings = self.runtime.settings
+        await self.runtime.stop()
+        self.runtime = await start_runtime(
+            settings, clock=self.clock, rng=self.rng, run_scheduler=self.run_scheduler
+        )
+        await self.driver.close()
+        self.driver = SlackDriver(
+            f"{self.runtime.url}/slack/events", self.signing_secret, standin=self.standin
+        )
+
+    async def start_second_app(self, owner: str) -> Runtime:
+        """Another copy of the app sharing the database and Slack (two replicas)."""
+        return await start_runtime(
+            self.runtime.settings,
+            clock=self.clock,
+            rng=random.Random(owner),
+            run_scheduler=True,
+            owner=owner,
+        )
+
     async def stop(self) -> None:
         if self.driver is not None:
             await self.driver.close()

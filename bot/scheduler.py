@@ -104,7 +104,6 @@ class Scheduler:
             report.skipped.append(f"{schedule.channel_id}:{slot.local_date}")
         if decision.run is not None:
             claimed = await claims.try_claim(
-                schedule.team_id,
                 schedule.id,
                 decision.run.local_date,
                 "post",
@@ -162,9 +161,7 @@ class Scheduler:
         )
         if recap_date is None:
             return
-        if not await claims.try_claim(
-            schedule.team_id, schedule.id, recap_date, "recap", owner=self.owner, now=now
-        ):
+        if not await claims.try_claim(schedule.id, recap_date, "recap", owner=self.owner, now=now):
             return
         try:
             await recap.send_recap(self.ctx, schedule, spec, recap_date, now)
