@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +55,13 @@ NEGATION_MAX_WORDS = 8
 # Weighted coverage that earns the full score (see coverage_to_score).
 EXPLICIT_FULL_COVERAGE = 0.85
 AUTO_FULL_COVERAGE = 0.6
+
+# Below this share of function words ("is", "because", "the") an answer is a term list.
+KEYWORD_LIST_MAX_GLUE = 0.12
+# Off topic: under this share of the answer's distinct words appear anywhere in the rubric.
+OFF_TOPIC_SHARED = 0.2
+# A match made only of words the question itself uses restates the question.
+PROMPT_ONLY_FACTOR = 0.5
 
 MIN_WORDS = 4
 REQUIRED_MISSED_CAP = round(PASS_THRESHOLD - 0.05, 4)
@@ -354,6 +362,12 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int]
     similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
     if best_distinct == 1 and n_keys > 1:
         similarity *= SINGLE_WORD_FACTOR
+    if best_span is not None and not any(
+        not variant.from_prompt[variant.keys.index(view.keys[p])]
+        for p in range(best_span[0], best_span[1])
+        if view.keys[p] in variant.keys
+    ):
+        similarity *= PROMPT_ONLY_FACTOR
     return similarity, best_span
 
 
@@ -406,33 +420,28 @@ def _bucket(n_keys: int) -> int:
 
 # --- Whole-answer checks ------------------------------------------------------------------
 
-_SEPARATORS = frozenset(",;/|\n•·")
-
 
 def is_keyword_list(view: AnswerView) -> bool:
     """Terms strung together with almost no words that relate them."""
     if view.content_count < 3:
         return False
-    function_words = view.word_count - view.content_count
-    function_share = function_words / view.word_count
-    if function_share >= 0.2:
+    # Single letters and numbers ("k-1", "p(y|x)", "0.8") are neither terms nor glue.
+    function_words = sum(
+        1 for t in view.tokens if not t.content and len(t.key) > 1 and not t.key.isdigit()
+    )
+    terms = sum(1 for t in view.tokens if t.content and not t.key.isdigit())
+    if terms < 3:
         return False
-    segments = [s for s in _split_segments(view.text) if any(ch.isalnum() for ch in s)]
-    words_per_segment = view.word_count / max(1, len(segments))
-    return (len(segments) >= 3 and words_per_segment <= 3.5) or function_share < 0.08
+    function_share = function_words / (function_words + terms)
+    if function_share >= KEYWORD_LIST_MAX_GLUE:
+        return False
+    segments = [s for s in _LIST_SEPARATOR.split(view.text) if any(c.isalpha() for c in s)]
+    terms_per_segment = terms / max(1, len(segments))
+    return (len(segments) >= 3 and terms_per_segment <= 3.0) or function_share < 0.05
 
 
-def _split_segments(text: str) -> list[str]:
-    segments = []
-    current = []
-    for ch in text:
-        if ch in _SEPARATORS or ch == ".":
-            segments.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    segments.append("".join(current))
-    return segments
+# List separators; a period only when it ends a sentence, not inside "0.8" or "e.g.".
+_LIST_SEPARATOR = re.compile(r"[,;\n•·|]|\.(?=\s|$)")
 
 
 def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
@@ -458,4 +467,4 @@ def is_off_topic(
         return False
     distinct = set(view.keys)
     shared = len(distinct & compiled.vocabulary) / len(distinct)
-    return shared < 0.15
+    return shared < OFF_TOPIC_SHARED

@@ -181,6 +181,7 @@ class Variant:
     total_weight: float
     joined: str  # content keys joined by spaces, for rapidfuzz
     negations: int
+    from_prompt: tuple[bool, ...]  # per key: the question's prompt uses this word
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +242,7 @@ class CompiledRubric:
                         total_weight=sum(weights),
                         joined=" ".join(keys),
                         negations=governing_negations(toks, 0, len(toks) - 1, set(keys)),
+                        from_prompt=tuple(k in prompt_keys for k in keys),
                     )
                 )
                 sizes.add(window_size_for(len(keys)))
