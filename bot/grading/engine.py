@@ -263,7 +263,9 @@ class AnswerView:
             self.content_index[p] for p, s in zip(matched, sentences, strict=True) if s == sentence
         ]
         return (
-            governing_negations(self.tokens, in_sentence[0], in_sentence[-1], wanted, self.folded)
+            governing_negations(
+                self.tokens, in_sentence[0], in_sentence[-1], wanted, self.folded, sentence
+            )
             > 0
         )
 

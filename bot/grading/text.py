@@ -22,7 +22,7 @@ _CHANNEL_LINK = re.compile(r"<#[A-Z0-9]+(?:\|([^>]*))?>")
 _SPECIAL_MENTION = re.compile(r"<!(?:[^>|]*)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<((?:https?|mailto|ftp):[^>|]*)(?:\|([^>]*))?>")
 # An emoji code needs a letter so that ratios such as 1:2:3 survive.
-_EMOJI = re.compile(r":(?=[a-z0-9_+'-]*[a-z])[a-z0-9_+'-]+:")
+_EMOJI = re.compile(r":(?:[+-]1|(?=[a-z0-9_+'-]*[a-z])[a-z0-9_+'-]+):")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
@@ -538,6 +538,7 @@ def governing_negations(
     last: int,
     wanted: frozenset[str] | set[str],
     fold: dict[str, str] | None = None,
+    sentence: int | None = None,
 ) -> int:
     """Negation words in tokens[first-REACH : last+1] that negate one of the `wanted` words.
 
@@ -548,7 +549,7 @@ def governing_negations(
     count = 0
     for i in range(max(0, first - NEGATION_REACH), min(last + 1, len(tokens))):
         tok = tokens[i]
-        if not tok.negation:
+        if not tok.negation or (sentence is not None and tok.sentence != sentence):
             continue
         for j in range(i + 1, min(len(tokens), i + 1 + NEGATION_REACH)):
             following = tokens[j]

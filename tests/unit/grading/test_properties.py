@@ -1,0 +1,58 @@
+"""Properties that hold for any input (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.grading import Grade, Rubric, grade
+
+RUBRIC = Rubric.from_reference(
+    "PCA projects data onto orthogonal directions of maximum variance. Standardise the "
+    "features first because PCA is scale sensitive.",
+    key_points=[
+        {"text": "PCA finds orthogonal directions of maximum variance", "weight": 2},
+        {"text": "Standardise features because PCA is sensitive to scale", "required": True},
+        "Choose the number of components from explained variance",
+    ],
+    prompt="What does PCA do?",
+)
+AUTO = Rubric.from_reference(
+    "Bagging averages bootstrap models to cut variance, while boosting fits models in "
+    "sequence to cut bias. Random forests also decorrelate the trees."
+)
+_VOCABULARY = """
+pca variance orthogonal directions scale standardise features components explained not no
+never the a is because and maximum bagging boosting bias trees :smile: <@U1> `code` SGD L2
+é 😀 , . ; - •
+"""
+WORDS = st.sampled_from([*_VOCABULARY.split(), "\n"])
+ANSWERS = st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=60).map(" ".join))
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(ANSWERS)
+def test_any_text_grades_with_score_in_range(answer):
+    for rubric in (RUBRIC, AUTO):
+        g = grade(rubric, answer)
+        assert 0.0 <= g.score <= 1.0
+        assert all(0.0 <= kp.similarity <= 1.0 for kp in g.key_points)
+        assert all(kp.status in ("covered", "partial", "missed") for kp in g.key_points)
+        assert Grade.from_dict(g.to_dict()) == g
+
+
+@FAST
+@given(ANSWERS)
+def test_grading_is_deterministic(answer):
+    assert grade(RUBRIC, answer) == grade(RUBRIC, answer)
+
+
+@FAST
+@given(ANSWERS)
+def test_adding_a_missed_key_point_never_lowers_the_score(answer):
+    before = grade(RUBRIC, answer)
+    for kp in before.key_points:
+        if kp.status == "missed":
+            after = grade(RUBRIC, f"{answer}\n{kp.text}.")
+            assert after.score >= before.score - 1e-9, (kp.text, before, after)
