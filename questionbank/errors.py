@@ -7,8 +7,11 @@ run on the questions that did load.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_PLAIN_FIELD = re.compile(r"[\w.#-]+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,8 +33,11 @@ class BankError:
     column: int | None = None
 
     def __post_init__(self) -> None:
-        # Reports are read line by line (terminal, CI logs), so a message never wraps.
+        # Reports are read line by line (terminal, CI logs), so nothing may break a line:
+        # messages are re-spaced, and a field named by odd YAML keys is quoted.
         object.__setattr__(self, "message", " ".join(self.message.split()))
+        if self.field is not None and not _PLAIN_FIELD.fullmatch(self.field):
+            object.__setattr__(self, "field", repr(self.field))
 
     @property
     def location(self) -> str:
