@@ -159,10 +159,10 @@ def show(question_id: str) -> None:
 def schema(write: bool, check: bool) -> None:
     """Print the JSON Schema of a bank file (for editors)."""
     if write:
-        changed = write_schema()
+        changed = write_schema(SCHEMA_PATH)
         click.echo(f"wrote {SCHEMA_PATH}" if changed else f"{SCHEMA_PATH} is up to date")
     elif check:
-        if not schema_is_current():
+        if not schema_is_current(SCHEMA_PATH):
             click.echo(f"{SCHEMA_PATH} is stale; run `mlquiz bank schema --write`", err=True)
             raise SystemExit(EXIT_PROBLEMS)
         click.echo(f"{SCHEMA_PATH} is up to date")
