@@ -14,7 +14,6 @@ from rapidfuzz.distance import LCSseq
 
 from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
 from bot.grading.rubric import (
-    _WINDOW_BUCKETS,
     CompiledKeyPoint,
     CompiledRubric,
     Rubric,
@@ -41,9 +40,9 @@ LONG_CLAIM_WORDS = 3.0
 REACH_FACTOR = 3.0
 # rapidfuzz ratios between unrelated phrases sit around 30-50; below this a window is noise.
 FUZZY_FLOOR = 70.0
-# Answers longer than this many content words are windowed with a stride, keeping the
-# number of windows (and the time) bounded for pasted essays.
-LONG_ANSWER_WORDS = 1500
+# Word windows come in a few sizes; a key point is compared with windows of the smallest
+# size that holds all its words.
+WINDOW_SIZES = (2, 3, 4, 6, 8, 11, 15, 20)
 # Typos: an answer word this close (rapidfuzz ratio) to a rubric word is read as it.
 TYPO_CUTOFF = 85.0
 TYPO_MIN_LENGTH = 5
@@ -180,8 +179,8 @@ class AnswerView:
     content_index: list[int]  # token index of each content word
     keys: list[str]  # content keys after typo folding
     positions: dict[str, list[int]]  # content key -> content positions
-    windows: dict[int, tuple[list[str], list[int]]]  # size -> (window strings, start pos)
-    sentence_windows: tuple[list[str], list[tuple[int, int]]]
+    sentence_spans: list[tuple[int, int]]  # content positions [first, last) per sentence
+    sentence_of: list[int]  # sentence number of each content position
     word_count: int
     content_count: int
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
@@ -199,40 +198,25 @@ class AnswerView:
         for pos, key in enumerate(keys):
             positions.setdefault(key, []).append(pos)
         n = len(keys)
-        stride = 1 if n <= LONG_ANSWER_WORDS else max(1, n // LONG_ANSWER_WORDS)
-        windows: dict[int, tuple[list[str], list[int]]] = {}
-        for size in compiled.window_sizes:
-            strings: list[str] = []
-            starts: list[int] = []
-            seen: set[str] = set()
-            step = stride if size > 2 else stride * 2 if n > LONG_ANSWER_WORDS else 1
-            for start in range(0, max(1, n - size + 1), step):
-                window = " ".join(keys[start : start + size])
-                if window and window not in seen:
-                    seen.add(window)
-                    strings.append(window)
-                    starts.append(start)
-            windows[size] = (strings, starts)
-        sentence_strings: list[str] = []
+        # Content-word spans of sentences, and the sentence of each content word.
         sentence_spans: list[tuple[int, int]] = []
-        if content_index:
-            first = 0
-            for pos in range(1, n + 1):
-                if (
-                    pos == n
-                    or tokens[content_index[pos]].sentence != tokens[content_index[first]].sentence
-                ):
-                    sentence_strings.append(" ".join(keys[first:pos]))
-                    sentence_spans.append((first, pos))
-                    first = pos
+        sentence_of: list[int] = []
+        first = 0
+        for pos in range(1, n + 1):
+            if pos == n or (
+                tokens[content_index[pos]].sentence != tokens[content_index[first]].sentence
+            ):
+                sentence_of.extend([len(sentence_spans)] * (pos - first))
+                sentence_spans.append((first, pos))
+                first = pos
         return cls(
             text=text,
             tokens=tokens,
             content_index=content_index,
             keys=keys,
             positions=positions,
-            windows=windows,
-            sentence_windows=(sentence_strings, sentence_spans),
+            sentence_spans=sentence_spans,
+            sentence_of=sentence_of,
             word_count=len(tokens),
             content_count=n,
             folded=folded,
@@ -301,7 +285,19 @@ _NO_MATCH = Match(0.0, None, False)
 def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
     best = _NO_MATCH
     best_variant: Variant | None = None
+    positions = view.positions
     for variant in point.variants:
+        if best.similarity >= 1.0:
+            break
+        present = sum(
+            w for k, w in zip(variant.keys, variant.weights, strict=True) if k in positions
+        )
+        if not present:
+            continue
+        # The most this variant could reach (fuzzy lifts half way to 1); skip if no better.
+        ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
+        if (ceiling + 1.0) / 2 <= best.similarity:
+            continue
         match = _match_variant(variant, view)
         if match.similarity > best.similarity:
             best, best_variant = match, variant
@@ -317,7 +313,9 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
 
 def _match_variant(variant: Variant, view: AnswerView) -> Match:
     overlap, span = _overlap(variant, view)
-    fuzzy, fuzzy_span = _fuzzy(variant, view)
+    if span is None or overlap >= 1.0:
+        return Match(overlap, span, False)
+    fuzzy, fuzzy_span = _fuzzy(variant, view, span)
     if fuzzy > overlap:
         # Fuzzy windows catch misspellings and word-order paraphrases, but a high ratio
         # between short strings is cheap, so it only lifts the overlap part of the way.
@@ -382,42 +380,56 @@ def _share_needed(n_keys: int) -> float:
     return min(1.0, LONG_CLAIM_WORDS / math.sqrt(n_keys))
 
 
-def _fuzzy(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int] | None]:
+def _fuzzy(
+    variant: Variant, view: AnswerView, near: tuple[int, int]
+) -> tuple[float, tuple[int, int] | None]:
+    """rapidfuzz similarity of the variant to word windows and sentences around a match.
+
+    Only windows overlapping the span where the variant's words were found are scored:
+    far from any shared word a high ratio would be coincidence, and it keeps the cost
+    proportional to the key point, not to the answer.
+    """
     size = _bucket(len(variant.keys))
-    strings, starts = view.windows.get(size, ((), ()))
+    keys = view.keys
+    n = view.content_count
+    first_start = max(0, near[0] - size + 1)
+    last_start = max(first_start, min(near[1] - 1, n - size))
+    starts = range(first_start, last_start + 1)
+    strings = [" ".join(keys[i : i + size]) for i in starts]
     best = 0.0
     best_span: tuple[int, int] | None = None
-    if strings:
-        found = process.extractOne(
-            variant.joined, strings, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR
-        )
-        if found:
-            best = found[1]
-            start = starts[found[2]]
-            best_span = (start, min(start + size, view.content_count))
-    sentence_strings, sentence_spans = view.sentence_windows
-    # Only sentences of comparable length: a one-word sentence is no paraphrase of a claim.
+    found = process.extractOne(variant.joined, strings, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR)
+    if found:
+        best = found[1]
+        start = starts[found[2]]
+        best_span = (start, min(start + size, n))
+    # Sentences holding the match, when of comparable length: a one-word sentence is no
+    # paraphrase of a claim.
     n_keys = len(variant.keys)
     low, high = max(2, n_keys // 2), 3 * n_keys + 2
-    candidates = [i for i, (a, b) in enumerate(sentence_spans) if low <= b - a <= high]
-    if candidates:
+    sentence_spans = [
+        view.sentence_spans[i]
+        for i in sorted({view.sentence_of[near[0]], view.sentence_of[near[1] - 1]})
+        if low <= view.sentence_spans[i][1] - view.sentence_spans[i][0] <= high
+    ]
+    if sentence_spans:
         found = process.extractOne(
             variant.joined,
-            [sentence_strings[i] for i in candidates],
+            [" ".join(keys[a:b]) for a, b in sentence_spans],
             scorer=fuzz.token_sort_ratio,
             score_cutoff=max(FUZZY_FLOOR, best),
         )
         if found and found[1] > best:
             best = found[1]
-            best_span = sentence_spans[candidates[found[2]]]
+            best_span = sentence_spans[found[2]]
     if best_span is None:
         return 0.0, None
     return (best - FUZZY_FLOOR) / (100.0 - FUZZY_FLOOR), best_span
 
 
 def _bucket(n_keys: int) -> int:
-    index = bisect_left(_WINDOW_BUCKETS, n_keys)
-    return _WINDOW_BUCKETS[min(index, len(_WINDOW_BUCKETS) - 1)]
+    index = bisect_left(WINDOW_SIZES, n_keys)
+    return WINDOW_SIZES[min(index, len(WINDOW_SIZES) - 1)]
 
 
 # --- Whole-answer checks ------------------------------------------------------------------

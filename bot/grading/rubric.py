@@ -200,7 +200,6 @@ class CompiledRubric:
     vocabulary_list: list[str]
     reference_words: tuple[str, ...]  # every word key of the reference, for copy checks
     key_point_words: tuple[str, ...]
-    window_sizes: tuple[int, ...]
     typo_cache: dict[str, str]
     auto: bool
 
@@ -226,7 +225,6 @@ class CompiledRubric:
                 weight *= PROMPT_TERM_DISCOUNT
             term_weight[key] = weight
         compiled_points = []
-        sizes: set[int] = set()
         for kp, variants in zip(rubric.key_points, tokenized, strict=True):
             built = []
             for text, toks in variants:
@@ -245,7 +243,6 @@ class CompiledRubric:
                         from_prompt=tuple(k in prompt_keys for k in keys),
                     )
                 )
-                sizes.add(window_size_for(len(keys)))
             compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built)))
         reference_tokens = tokenize(clean_markup(rubric.reference))
         vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
@@ -257,22 +254,9 @@ class CompiledRubric:
             vocabulary_list=sorted(vocabulary),
             reference_words=tuple(t.key for t in reference_tokens),
             key_point_words=key_point_words,
-            window_sizes=tuple(sorted(sizes)),
             typo_cache={},
             auto=rubric.auto_key_points,
         )
-
-
-# Window sizes are bucketed so that an answer is cut into few window lists however many
-# key points of different lengths a rubric has.
-_WINDOW_BUCKETS = (2, 3, 4, 6, 8, 11, 15, 20)
-
-
-def window_size_for(n_keys: int) -> int:
-    for size in _WINDOW_BUCKETS:
-        if size >= n_keys:
-            return size
-    return _WINDOW_BUCKETS[-1]
 
 
 # --- Cache of rubrics built from questions ------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import Stemmer
 
@@ -406,9 +406,12 @@ ML_TERMS: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One word of a text: its match key, whether it counts as content, where it sits."""
+class Token(NamedTuple):
+    """One word of a text: its match key, whether it counts as content, where it sits.
+
+    A NamedTuple rather than a dataclass: answers are tokenised on every grade, and
+    tuples are several times cheaper to create.
+    """
 
     key: str  # stem or canonical ML term
     content: bool  # not a stopword, not a negation
@@ -418,114 +421,134 @@ class Token:
     sentence: int
 
 
-def _words(text: str) -> list[tuple[str, int, int]]:
-    """Lower-case words with spans; "doesn't" becomes one negation word."""
-    words: list[tuple[str, int, int]] = []
-    lowered = text.lower()
-    for m in _TOKEN.finditer(lowered):
-        word = m.group()
-        start, end = m.start(), m.end()
-        if word == "t" and words and lowered[start - 1 : start] in ("'", "’"):
-            previous, p_start, _ = words[-1]
-            if previous.endswith("n"):
-                # The regex split "doesn't" into "doesn" + "t": one negation word.
-                words[-1] = ("not", p_start, end)
-                continue
-        words.append((GREEK.get(word, word), start, end))
-    return words
-
-
+_SENTENCE_END = re.compile(r"[.!?;]\s+|\n+")
 # "e.g. k-means" and "vs. boosting" do not end a sentence.
-_SENTENCE_END = re.compile(
-    r"(?<!\.\w\.)(?<!\bvs\.)(?<!\bcf\.)(?<!\bca\.)(?<=[.!?;])\s+|\n+", re.IGNORECASE
-)
+_NOT_AN_END = re.compile(r"(?:\b\w\.\w|\bvs|\bcf|\bca)\.$", re.IGNORECASE)
 
 
-def _phrase_table() -> tuple[dict[tuple[str, ...], str], int]:
-    table: dict[tuple[str, ...], str] = {}
-    longest = 1
+def _sentence_ends(text: str) -> list[int]:
+    """Offsets where a new sentence (or line) starts."""
+    ends = []
+    for m in _SENTENCE_END.finditer(text):
+        if text[m.start()] == "." and _NOT_AN_END.search(
+            text, max(0, m.start() - 4), m.start() + 1
+        ):
+            continue
+        ends.append(m.end())
+    return ends
+
+
+_APOSTROPHES = ("'", "’")
+
+
+def _phrase_table() -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
+    """First stem -> (length, stems, canonical term) of every spelling, longest first."""
+    by_first: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
     for canonical, spellings in ML_TERMS.items():
         for spelling in spellings:
             stems = tuple(stem_word(w) for w in _TOKEN.findall(spelling.lower()))
             if stems:
-                table[stems] = canonical
-                longest = max(longest, len(stems))
-    return table, longest
+                by_first.setdefault(stems[0], []).append((len(stems), stems, canonical))
+    return {
+        first: tuple(sorted(set(entries), key=lambda e: -e[0]))
+        for first, entries in by_first.items()
+    }
 
 
-_PHRASES, _LONGEST_PHRASE = _phrase_table()
-_PHRASE_FIRST = frozenset(k[0] for k in _PHRASES)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of sentences (and lines) in cleaned text."""
-    spans = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def _sentence_index(text: str, words: list[tuple[str, int, int]]) -> list[int]:
-    boundaries = [m.end() for m in _SENTENCE_END.finditer(text)]
-    index = []
-    current = 0
-    for _, start, _ in words:
-        while current < len(boundaries) and boundaries[current] <= start:
-            current += 1
-        index.append(current)
-    return index
+_PHRASES = _phrase_table()
 
 
 def tokenize(text: str) -> list[Token]:
-    """Cleaned text -> tokens with ML terms merged into one canonical token each."""
-    words = _words(text)
-    if not words:
-        return []
-    sentence_of = _sentence_index(text, words)
-    stems = [stem_word(w) for w, _, _ in words]
+    """Cleaned text -> tokens, each ML term (however spelled) merged into one token.
+
+    One pass over the words: "doesn't" becomes one negation word, spellings are folded
+    and stemmed (memoised), and runs of stems that spell an ML term become that term.
+    """
+    lowered = text.lower()
+    boundaries = _sentence_ends(text)
+    boundaries.append(len(text) + 1)
+    infos: list[_WordInfo] = []
+    spans: list[tuple[int, int]] = []
+    sentences: list[int] = []
+    sentence = 0
+    next_boundary = boundaries[0]
+    known = _word_infos
+    for m in _TOKEN.finditer(lowered):
+        word = m.group()
+        span = m.span()
+        if (
+            word == "t"
+            and infos
+            and infos[-1].word.endswith("n")
+            and lowered[span[0] - 1 : span[0]] in _APOSTROPHES
+        ):
+            # The regex split "doesn't" into "doesn" + "t": one negation word.
+            infos[-1] = _NOT_INFO
+            spans[-1] = (spans[-1][0], span[1])
+            continue
+        while span[0] >= next_boundary:
+            sentence += 1
+            next_boundary = boundaries[sentence]
+        infos.append(known.get(word) or _word_info(word))
+        spans.append(span)
+        sentences.append(sentence)
     tokens: list[Token] = []
+    append = tokens.append
+    n = len(infos)
     i = 0
-    n = len(words)
     while i < n:
-        stem = stems[i]
-        if stem in _PHRASE_FIRST:
-            for size in range(min(_LONGEST_PHRASE, n - i), 0, -1):
-                canonical = _PHRASES.get(tuple(stems[i : i + size]))
-                if canonical is not None:
-                    tokens.append(
+        info = infos[i]
+        if info.phrases:
+            for size, phrase, canonical in info.phrases:
+                if i + size <= n and (
+                    size == 1 or tuple(x.stem for x in infos[i : i + size]) == phrase
+                ):
+                    append(
                         Token(
                             canonical,
                             True,
                             False,
-                            words[i][1],
-                            words[i + size - 1][2],
-                            sentence_of[i],
+                            spans[i][0],
+                            spans[i + size - 1][1],
+                            sentences[i],
                         )
                     )
                     i += size
                     break
             else:
-                tokens.append(_plain_token(words[i], stem, sentence_of[i]))
+                append(Token(info.stem, info.content, info.negation, *spans[i], sentences[i]))
                 i += 1
             continue
-        tokens.append(_plain_token(words[i], stem, sentence_of[i]))
+        append(Token(info.stem, info.content, info.negation, *spans[i], sentences[i]))
         i += 1
     return tokens
 
 
-def _plain_token(word: tuple[str, int, int], stem: str, sentence: int) -> Token:
-    raw = word[0]
-    negation = raw in NEGATIONS
-    content = not negation and raw not in STOPWORDS
+class _WordInfo(NamedTuple):
+    word: str
+    stem: str
+    content: bool
+    negation: bool
+    phrases: tuple[tuple[int, tuple[str, ...], str], ...]  # ML terms starting here
+
+
+_word_infos: dict[str, _WordInfo] = {}
+
+
+def _word_info(word: str) -> _WordInfo:
+    """Everything tokenize needs about a lower-case word; memoised."""
+    word = GREEK.get(word, word)
+    stem = stem_word(word)
+    negation = word in NEGATIONS
     # Single letters and bare digits carry no claim on their own ("k", "2").
-    if content and len(raw) == 1:
-        content = False
-    return Token(stem, content, negation, word[1], word[2], sentence)
+    content = not negation and len(word) > 1 and word not in STOPWORDS
+    info = _WordInfo(word, stem, content, negation, _PHRASES.get(stem, ()))
+    if len(_word_infos) < _STEM_CACHE_LIMIT:
+        _word_infos[word] = info
+    return info
+
+
+_NOT_INFO = _WordInfo("not", "not", False, True, ())
 
 
 # A negation word governs the few words after it.
