@@ -26,6 +26,7 @@ def build_context(
     clock: Clock = system_clock,
     rng: random.Random | None = None,
     client=None,
+    http=None,
 ) -> AppContext:
     if client is None:
         if settings.slack_bot_token is None:
@@ -35,6 +36,7 @@ def build_context(
             base_url=settings.slack_api_url,
             max_retries=settings.slack_max_retries,
             backoff_seconds=settings.slack_retry_backoff_seconds,
+            session=http,
         )
     return AppContext(
         settings=settings,
@@ -44,6 +46,7 @@ def build_context(
         clock=clock,
         tasks=BackgroundTasks(),
         rng=rng or random.Random(),
+        http=http,
     )
 
 

@@ -6,6 +6,7 @@ import logging
 import random
 from dataclasses import dataclass
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 
 from bot.app import build_app, build_context, identify_bot
@@ -38,6 +39,8 @@ class Runtime:
         if self.scheduler is not None:
             await self.scheduler.stop()
         await self.ctx.tasks.drain(SHUTDOWN_GRACE_SECONDS)
+        if self.ctx.http is not None:
+            await self.ctx.http.close()
         await self.db.close()
         log.info("stopped cleanly")
 
@@ -56,7 +59,8 @@ async def start_runtime(
         log.error("question bank: %s", error)
     db = await Database.open(settings.database_path)
     store = Store(db)
-    ctx = build_context(settings, store=store, bank=bank, clock=clock, rng=rng)
+    http = aiohttp.ClientSession()
+    ctx = build_context(settings, store=store, bank=bank, clock=clock, rng=rng, http=http)
     await identify_bot(ctx)
     bolt = build_app(settings, ctx)
     runtime = Runtime(settings=settings, db=db, ctx=ctx, bolt=bolt)

@@ -25,6 +25,8 @@ class AppContext:
     rng: random.Random = field(default_factory=random.Random)
     team_id: str = ""
     bot_user_id: str = ""
+    http: Any = None  # the shared aiohttp session for response_url posts
+    last_reveal: Any = None  # timings of the latest reveal (RevealTimings), for benchmarks
 
     def now(self):
         return self.clock()

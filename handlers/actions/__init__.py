@@ -7,7 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.blocks import ids
 from bot.usecases import buttons
 from bot.usecases.context import AppContext
-from bot.usecases.replies import bolt_reply
+from bot.usecases.replies import reply_for
 
 
 def _team(body) -> str:
@@ -25,7 +25,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 user_id=body["user"]["id"],
                 post_id=action.get("value", ""),
                 trigger_id=body["trigger_id"],
-                reply=bolt_reply(respond),
+                reply=reply_for(ctx, respond, body.get("response_url")),
             ),
             name="action:answer",
         )
@@ -39,7 +39,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 team_id=_team(body),
                 user_id=body["user"]["id"],
                 value=action.get("value", ""),
-                reply=bolt_reply(respond),
+                reply=reply_for(ctx, respond, body.get("response_url")),
             ),
             name="action:another",
         )
@@ -54,7 +54,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 user_id=body["user"]["id"],
                 answer_id=action.get("value", ""),
                 trigger_id=body["trigger_id"],
-                reply=bolt_reply(respond),
+                reply=reply_for(ctx, respond, body.get("response_url")),
             ),
             name="action:appeal",
         )

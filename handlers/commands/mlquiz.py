@@ -6,7 +6,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.usecases.commands import SlashCommand, run_command
 from bot.usecases.context import AppContext
-from bot.usecases.replies import bolt_reply
+from bot.usecases.replies import reply_for
 
 COMMAND = "/mlquiz"
 
@@ -21,4 +21,5 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
             channel_id=command.get("channel_id", ""),
             text=command.get("text", ""),
         )
-        ctx.tasks.spawn(run_command(ctx, request, bolt_reply(respond)), name="slash:/mlquiz")
+        reply = reply_for(ctx, respond, command.get("response_url"))
+        ctx.tasks.spawn(run_command(ctx, request, reply), name="slash:/mlquiz")

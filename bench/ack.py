@@ -1,0 +1,316 @@
+"""Time-to-ack of signed `/mlquiz` requests against the real HTTP app, next to bare
+baselines measured in the same run, plus the end-to-end ingest rate of thread replies.
+
+Each server runs in its own process so the load generator does not share its event loop:
+  * mlquiz          the real app (offline sandbox: stand-in + app over HTTP)
+  * bolt-default    a slack-bolt AsyncApp with default settings whose listener only acks
+  * bolt-pbr        the same with process_before_response=True
+  * aiohttp-floor   a bare aiohttp handler that answers 200 (the floor)
+
+    python bench/ack.py [--requests 1000] [--levels 1,10,50] [--replies 400] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from slack_standin.signing import signed_headers
+
+FORM = "application/x-www-form-urlencoded"
+
+
+# -- servers (child processes) ----------------------------------------------------------
+
+
+def _serve(kind: str, secret: str, conn, response_urls: int) -> None:
+    asyncio.run(_serve_async(kind, secret, conn, response_urls))
+
+
+async def _serve_async(kind: str, secret: str, conn, response_urls: int) -> None:
+    import logging
+
+    logging.disable(logging.CRITICAL)  # logging must not be what we measure
+    if kind == "standin":
+        from slack_standin.server import SlackStandin
+
+        standin = SlackStandin(
+            signing_secret=secret, users={"U0ADA": {"name": "ada", "tz": "Europe/Berlin"}}
+        )
+        await standin.start()
+        standin.add_channel("C0GENERAL", name="ml-daily", members=["U0ADA"])
+        urls = [
+            standin.new_response_url(channel_id="C0GENERAL", user_id="U0ADA")
+            for _ in range(response_urls)
+        ]
+        conn.send({"url": standin.api_url, "token": standin.bot_token, "response_urls": urls})
+    elif kind.startswith("mlquiz:"):
+        # The real app, talking to the stand-in in another process as it would to Slack.
+        from pydantic import SecretStr
+
+        from bot.config import Settings
+        from bot.runtime import start_runtime
+
+        api_url, token = kind.split(":", 1)[1].split("|")
+        tmp = tempfile.mkdtemp(prefix="mlquiz-bench-")
+        settings = Settings(
+            _env_file=None,
+            database_path=Path(tmp) / "bench.db",
+            port=0,
+            slack_bot_token=SecretStr(token),
+            slack_signing_secret=SecretStr(secret),
+            slack_api_url=api_url,
+        )
+        runtime = await start_runtime(settings, run_scheduler=False)
+        conn.send({"url": f"{runtime.url}/slack/events", "response_urls": []})
+    else:
+        from aiohttp import web
+
+        from bot.server import HttpServer, build_web_app
+
+        if kind == "aiohttp-floor":
+
+            async def ok(_request):
+                return web.Response(status=200)
+
+            app = web.Application()
+            app.router.add_post("/slack/events", ok)
+        else:
+            from slack_bolt.async_app import AsyncApp
+            from slack_sdk.web.async_client import AsyncWebClient
+
+            bolt = AsyncApp(
+                client=AsyncWebClient(token="xoxb-bench"),
+                signing_secret=secret,
+                process_before_response=kind == "bolt-pbr",
+                # No auth.test call: the bare baseline must not need a Slack.
+                authorize=_no_auth,
+            )
+
+            @bolt.command("/mlquiz")
+            async def only_ack(ack):
+                await ack()
+
+            app = build_web_app(bolt)
+        server = HttpServer(app, host="127.0.0.1", port=0)
+        url = await server.start()
+        conn.send({"url": f"{url}/slack/events", "response_urls": []})
+    await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # wait for "stop"
+
+
+async def _no_auth(**_kwargs):
+    from slack_bolt.authorization import AuthorizeResult
+
+    return AuthorizeResult(
+        enterprise_id=None, team_id="T0001", bot_user_id="UBOT", bot_token="xoxb-bench"
+    )
+
+
+def start_server(kind: str, secret: str, response_urls: int = 0):
+    parent, child = mp.Pipe()
+    process = mp.get_context("spawn").Process(
+        target=_serve, args=(kind, secret, child, response_urls), daemon=True
+    )
+    process.start()
+    info = parent.recv()
+    return process, parent, info
+
+
+# -- load generator ------------------------------------------------------------------------
+
+
+def slash_body(response_url: str, n: int) -> str:
+    return urlencode(
+        {
+            "token": "bench",
+            "team_id": "T0001",
+            "team_domain": "bench",
+            "channel_id": "C0GENERAL",
+            "channel_name": "ml-daily",
+            "user_id": "U0ADA",
+            "user_name": "ada",
+            "command": "/mlquiz",
+            "text": "help",
+            "api_app_id": "A0001",
+            "response_url": response_url or "http://127.0.0.1:9/none",
+            "trigger_id": f"trigger.{n}",
+        }
+    )
+
+
+async def measure(url: str, secret: str, bodies: list[str], concurrency: int) -> list[float]:
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for body in bodies:
+        queue.put_nowait(body)
+    latencies: list[float] = []
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def worker() -> None:
+            while not queue.empty():
+                body = queue.get_nowait()
+                headers = signed_headers(secret, body) | {"Content-Type": FORM}
+                started = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    if response.status != 200:
+                        raise RuntimeError(f"{url} answered {response.status}")
+                latencies.append((time.perf_counter() - started) * 1000)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# -- ingest -------------------------------------------------------------------------------
+
+
+def _ingest(replies: int, conn) -> None:
+    conn.send(asyncio.run(_ingest_async(replies)))
+
+
+async def _ingest_async(replies: int) -> dict:
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    from bot.config import Settings
+    from bot.sandbox import CHANNEL_ID, Sandbox
+
+    tmp = tempfile.mkdtemp(prefix="mlquiz-bench-")
+    settings = Settings(_env_file=None, database_path=Path(tmp) / "ingest.db")
+    async with Sandbox(settings, run_scheduler=False) as sandbox:
+        await sandbox.command("U0ADA", "post-now")
+        post = sandbox.latest_question(CHANNEL_ID)
+        question = (
+            await sandbox.ctx.store.posts.by_message(sandbox.ctx.team_id, CHANNEL_ID, post["ts"])
+        ).question_id
+        key_points = sandbox.ctx.bank.get(question).key_points
+        events = []
+        for n in range(replies):
+            user = f"U{n:07d}"
+            sandbox.standin.add_user(user, name=f"user{n}", tz="Europe/Berlin")
+            text = " ".join(p.aliases[0] if p.aliases else p.text for p in key_points[: n % 5])
+            events.append(
+                sandbox.driver.message_event(
+                    CHANNEL_ID,
+                    user,
+                    f"My answer {n}: {text} and some reasoning.",
+                    thread_ts=post["ts"],
+                )
+            )
+        started = time.perf_counter()
+        semaphore = asyncio.Semaphore(20)
+
+        async def send(event):
+            async with semaphore:
+                await sandbox.driver.event(event)
+
+        await asyncio.gather(*(send(e) for e in events))
+        await sandbox.settle(timeout=600)
+        elapsed = time.perf_counter() - started
+        stored = len(
+            await sandbox.ctx.store.answers.for_post(
+                (
+                    await sandbox.ctx.store.posts.by_message(
+                        sandbox.ctx.team_id, CHANNEL_ID, post["ts"]
+                    )
+                ).id
+            )
+        )
+    return {
+        "replies": replies,
+        "stored": stored,
+        "seconds": round(elapsed, 3),
+        "answers_per_second": round(replies / elapsed, 1),
+    }
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+async def run(args) -> dict:
+    secret = secrets.token_hex(16)
+    levels = [int(x) for x in args.levels.split(",")]
+    total_urls = args.requests * len(levels) + 50
+    results: dict = {"requests_per_level": args.requests, "servers": {}}
+    standin_process, standin_conn, standin = start_server("standin", secret, total_urls)
+    for kind in ("aiohttp-floor", "bolt-default", "bolt-pbr", "mlquiz"):
+        target = f"mlquiz:{standin['url']}|{standin['token']}" if kind == "mlquiz" else kind
+        process, conn, info = start_server(target, secret)
+        urls = iter(standin["response_urls"])
+        try:
+            await measure(
+                info["url"], secret, [slash_body(next(urls, ""), n) for n in range(50)], 5
+            )  # warm-up
+            for level in levels:
+                bodies = [slash_body(next(urls, ""), n) for n in range(args.requests)]
+                latencies = await measure(info["url"], secret, bodies, level)
+                results["servers"].setdefault(kind, {})[str(level)] = {
+                    "p50_ms": round(statistics.median(latencies), 2),
+                    "p99_ms": round(percentile(latencies, 0.99), 2),
+                }
+        finally:
+            conn.send("stop")
+            process.join(timeout=30)
+            if process.is_alive():
+                process.terminate()
+    standin_conn.send("stop")
+    standin_process.join(timeout=30)
+    for level in map(str, levels):
+        ours = results["servers"]["mlquiz"][level]["p99_ms"]
+        bare = results["servers"]["bolt-default"][level]["p99_ms"]
+        results.setdefault("p99_ratio_vs_bare_bolt", {})[level] = round(ours / bare, 2)
+    parent, child = mp.Pipe()
+    process = mp.get_context("spawn").Process(target=_ingest, args=(args.replies, child))
+    process.start()
+    results["ingest"] = parent.recv()
+    process.join()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--levels", default="1,10,50")
+    parser.add_argument("--replies", type=int, default=400)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = asyncio.run(run(args))
+    if args.json:
+        print(json.dumps(results))
+        return
+    print(f"time to ack, {args.requests} signed /mlquiz requests per level (ms)")
+    print(
+        f"{'server':<15}"
+        + "".join(f"{'c=' + lv + ' p50/p99':>20}" for lv in args.levels.split(","))
+    )
+    for kind, by_level in results["servers"].items():
+        cells = "".join(f"{v['p50_ms']:>10.2f}/{v['p99_ms']:<9.2f}" for v in by_level.values())
+        print(f"{kind:<15}{cells}")
+    print("p99 ratio mlquiz / bare bolt:", results["p99_ratio_vs_bare_bolt"])
+    ingest = results["ingest"]
+    print(
+        f"ingest: {ingest['replies']} thread replies -> {ingest['stored']} stored in "
+        f"{ingest['seconds']} s = {ingest['answers_per_second']} answers/s"
+    )
+
+
+if __name__ == "__main__":
+    main()
