@@ -51,6 +51,10 @@ class OffsetClock:
     def __call__(self) -> datetime:
         return self.base() + self.offset
 
+    def advance(self, **delta: float) -> datetime:
+        self.offset += timedelta(**delta)
+        return self()
+
 
 @dataclass
 class Screen:

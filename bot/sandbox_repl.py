@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-from datetime import timedelta
-
-from bot.sandbox import CHANNEL_ID, CHANNEL_NAME, OffsetClock, Sandbox, Screen
+from bot.sandbox import CHANNEL_ID, CHANNEL_NAME, Sandbox, Screen
 
 HELP = f"""Offline sandbox: the real mlquiz app talking to a local Slack stand-in.
 You are a user in #{CHANNEL_NAME}. Type:
@@ -70,10 +68,13 @@ class Repl:
             await self.sandbox.open_home(self.user.user_id)
         elif match := _SKIP.match(line):
             amount = float(match.group(1))
-            delta = timedelta(hours=amount) if match.group(2) == "h" else timedelta(minutes=amount)
-            if isinstance(self.sandbox.clock, OffsetClock):
-                self.sandbox.clock.offset += delta
-            await self.sandbox.tick()
+            unit = "hours" if match.group(2) == "h" else "minutes"
+            advance = getattr(self.sandbox.clock, "advance", None)
+            if advance is None:
+                print("This sandbox's clock cannot be moved.")
+            else:
+                advance(**{unit: amount})
+                await self.sandbox.tick()
         else:
             await self.reply(line)
         self.show()
