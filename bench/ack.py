@@ -176,7 +176,7 @@ async def measure(url: str, secret: str, bodies: list[str], concurrency: int) ->
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 # -- ingest -------------------------------------------------------------------------------

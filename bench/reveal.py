@@ -27,7 +27,11 @@ from bot.sandbox import CHANNEL_ID, Sandbox
 from bot.storage import AnswerIn
 from bot.usecases import daily
 
-FILLER = ["In", "practice", "I", "would", "check", "this", "on", "a", "validation", "set", "and", "compare", "with", "a", "simple", "baseline", "before", "trusting", "the", "number,", "because", "the", "data", "can", "surprise", "you."]
+FILLER_TEXT = (
+    "In practice I would check this on a validation set and compare with a simple "
+    "baseline before trusting the number, because the data can surprise you."
+)
+FILLER = tuple(FILLER_TEXT.split(" "))
 
 
 def realistic_answer(question, rng: random.Random) -> str:

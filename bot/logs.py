@@ -40,7 +40,7 @@ class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
 
-    def formatException(self, ei) -> str:  # noqa: N802 (logging's own name)
+    def formatException(self, ei) -> str:
         return redact(super().formatException(ei))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+
 from bot.sandbox import CHANNEL_ID, CHANNEL_NAME, Sandbox, Screen
 
 HELP = f"""Offline sandbox: the real mlquiz app talking to a local Slack stand-in.

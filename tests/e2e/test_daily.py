@@ -78,7 +78,7 @@ async def test_a_full_day(sandbox, users, clock):
         assert "GRADED" in feedback and "I think I was right" in feedback
     assert not sandbox.standin.messages(sandbox.dm(clara))
 
-    late, _ = await sandbox.reply(
+    _late, _ = await sandbox.reply(
         clara, "late answer about variance", channel_id=CHANNEL_ID, thread_ts=message["ts"]
     )
     assert "closed" in last_ephemeral(sandbox, clara)
