@@ -20,7 +20,7 @@ from bot.grading.rubric import (
     Variant,
     rubric_for,
 )
-from bot.grading.text import Token, clean_markup, governing_negations, tokenize
+from bot.grading.text import Token, clean_markup, governing_negations, is_number, tokenize
 
 if TYPE_CHECKING:
     from questionbank.models import Question
@@ -277,17 +277,28 @@ class Match:
     similarity: float
     span: tuple[int, int] | None  # content positions [first, last)
     negated: bool
+    # Other windows with the same overlap, in answer order; negation picks among them.
+    alternatives: tuple[tuple[int, int], ...] = ()
 
 
 _NO_MATCH = Match(0.0, None, False)
+# Similarities this close are a tie; the variant or window whose polarity agrees wins.
+TIE = 1e-9
+# Tied windows kept per variant for the polarity check.
+MAX_TIED_WINDOWS = 6
 
 
 def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
+    """The key point's best variant and window; among equally good ones, a non-negated one.
+
+    Judging negation only after picking the first best variant would let the key point's
+    own wording win a tie and flag an answer that says the same thing the other way round
+    ("not used at test time" vs "turned off at test time").
+    """
     best = _NO_MATCH
-    best_variant: Variant | None = None
     positions = view.positions
     for variant in point.variants:
-        if best.similarity >= 1.0:
+        if best.similarity >= 1.0 and not best.negated:
             break
         present = sum(
             w for k, w in zip(variant.keys, variant.weights, strict=True) if k in positions
@@ -296,43 +307,56 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
             continue
         # The most this variant could reach (fuzzy lifts half way to 1); skip if no better.
         ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
-        if (ceiling + 1.0) / 2 <= best.similarity:
+        reach = (ceiling + 1.0) / 2
+        if reach < best.similarity - TIE or (reach <= best.similarity + TIE and not best.negated):
             continue
         match = _match_variant(variant, view)
-        if match.similarity > best.similarity:
-            best, best_variant = match, variant
-    if (
-        best.span is not None
-        and best_variant is not None
-        and len(best_variant.keys) <= NEGATION_MAX_WORDS
-    ):
-        negated = view.is_negated(best.span, best_variant.keys) != (best_variant.negations > 0)
-        best = Match(best.similarity, best.span, negated)
+        if match.similarity > best.similarity + TIE:
+            best = _judge_negation(match, variant, view)
+        elif match.similarity >= best.similarity - TIE and best.negated and match.span:
+            judged = _judge_negation(match, variant, view)
+            if not judged.negated:
+                best = judged
     return best
 
 
+def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
+    """The match with its negation judged, on the first tied window that agrees in polarity."""
+    if match.span is None or len(variant.keys) > NEGATION_MAX_WORDS:
+        return match
+    negated_variant = variant.negations > 0
+    for span in (match.span, *match.alternatives):
+        if view.is_negated(span, variant.keys) == negated_variant:
+            return Match(match.similarity, span, False)
+    return Match(match.similarity, match.span, True)
+
+
 def _match_variant(variant: Variant, view: AnswerView) -> Match:
-    overlap, span = _overlap(variant, view)
-    if span is None or overlap >= 1.0:
-        return Match(overlap, span, False)
+    overlap, spans = _overlap(variant, view)
+    if not spans or overlap >= 1.0:
+        return Match(overlap, spans[0] if spans else None, False, tuple(spans[1:]))
+    span = spans[0]
     fuzzy, fuzzy_span = _fuzzy(variant, view, span)
     if fuzzy > overlap:
         # Fuzzy windows catch misspellings and word-order paraphrases, but a high ratio
         # between short strings is cheap, so it only lifts the overlap part of the way.
         similarity = 0.5 * (overlap + fuzzy)
         if similarity > overlap:
-            return Match(similarity, fuzzy_span or span, False)
-    return Match(overlap, span, False)
+            return Match(similarity, fuzzy_span or span, False, tuple(spans))
+    return Match(overlap, span, False, tuple(spans[1:]))
 
 
-def _overlap(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int] | None]:
-    """Best weighted share of the variant's words found close together in the answer."""
+def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int, int]]]:
+    """Best weighted share of the variant's words found close together in the answer.
+
+    Returns the similarity and the tightest windows reaching it (the first one leads).
+    """
     occurrences: list[tuple[int, int]] = []  # (content position, variant key index)
     for k, key in enumerate(variant.keys):
         for pos in view.positions.get(key, ()):
             occurrences.append((pos, k))
     if not occurrences:
-        return 0.0, None
+        return 0.0, []
     occurrences.sort()
     n_keys = len(variant.keys)
     reach = max(n_keys + 4, int(REACH_FACTOR * n_keys))
@@ -341,7 +365,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int]
     distinct = 0
     best_weight = 0.0
     best_distinct = 0
-    best_span: tuple[int, int] | None = None
+    best_spans: list[tuple[int, int]] = []
     left = 0
     for pos, k in occurrences:
         if counts[k] == 0:
@@ -355,20 +379,32 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, tuple[int, int]
                 weight_in -= variant.weights[lk]
                 distinct -= 1
             left += 1
+        # Drop repeated words at the left edge: the window is the tightest one ending here.
+        while counts[occurrences[left][1]] > 1:
+            counts[occurrences[left][1]] -= 1
+            left += 1
+        span = (occurrences[left][0], pos + 1)
         if weight_in > best_weight + 1e-12:
             best_weight = weight_in
             best_distinct = distinct
-            best_span = (occurrences[left][0], pos + 1)
+            best_spans = [span]
+        elif (
+            weight_in > best_weight - 1e-12
+            and len(best_spans) < MAX_TIED_WINDOWS
+            and span[0] > best_spans[-1][0]
+        ):
+            best_spans.append(span)
     similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
     if best_distinct == 1 and n_keys > 1:
         similarity *= SINGLE_WORD_FACTOR
-    if best_span is not None and not any(
+    best_span = best_spans[0]
+    if not any(
         not variant.from_prompt[variant.keys.index(view.keys[p])]
         for p in range(best_span[0], best_span[1])
         if view.keys[p] in variant.keys
     ):
         similarity *= PROMPT_ONLY_FACTOR
-    return similarity, best_span
+    return similarity, best_spans
 
 
 def _share_needed(n_keys: int) -> float:
@@ -441,9 +477,9 @@ def is_keyword_list(view: AnswerView) -> bool:
         return False
     # Single letters and numbers ("k-1", "p(y|x)", "0.8") are neither terms nor glue.
     function_words = sum(
-        1 for t in view.tokens if not t.content and len(t.key) > 1 and not t.key.isdigit()
+        1 for t in view.tokens if not t.content and len(t.key) > 1 and not is_number(t.key)
     )
-    terms = sum(1 for t in view.tokens if t.content and not t.key.isdigit())
+    terms = sum(1 for t in view.tokens if t.content and not is_number(t.key))
     if terms < 3:
         return False
     function_share = function_words / (function_words + terms)

@@ -265,7 +265,12 @@ NEGATIONS = frozenset(
     ]
 )
 
-_TOKEN = re.compile(r"[^\W_]+")
+# Numbers come first so "0.048", "1/21" and "10,000" stay whole and "300m" splits into
+# "300" + "m"; words may carry digits after a letter ("l2", "dw2", "f1").
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)?)?|[^\W\d_][^\W_]*")
+# Words that join clauses: a negation before them does not reach past them.
+CLAUSE_JOINERS = frozenset(["and", "but", "while", "whereas"])
+_CLAUSE_PUNCTUATION = frozenset(",;:")
 # British -> American spellings, applied to both sides so only consistency matters.
 _SPELLING_RULES = (
     (re.compile(r"^(\w{3,})is(e|es|ed|ing|er|ers|ation|ations)$"), r"\1iz\2"),
@@ -419,6 +424,7 @@ class Token(NamedTuple):
     start: int  # character span in the cleaned text
     end: int
     sentence: int
+    clause: int  # increases at sentence ends, , ; : and at "and", "but", "while", "whereas"
 
 
 _SENTENCE_END = re.compile(r"[.!?;]\s+|\n+")
@@ -439,6 +445,7 @@ def _sentence_ends(text: str) -> list[int]:
 
 
 _APOSTROPHES = ("'", "’")
+_NON_JOINS = ("-", " ", "‐", "–")
 
 
 def _phrase_table() -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
@@ -470,28 +477,40 @@ def tokenize(text: str) -> list[Token]:
     infos: list[_WordInfo] = []
     spans: list[tuple[int, int]] = []
     sentences: list[int] = []
+    clauses: list[int] = []
     sentence = 0
+    clause = 0
     next_boundary = boundaries[0]
     known = _word_infos
     for m in _TOKEN.finditer(lowered):
         word = m.group()
         span = m.span()
-        if (
-            word == "t"
-            and infos
-            and infos[-1].word.endswith("n")
-            and lowered[span[0] - 1 : span[0]] in _APOSTROPHES
-        ):
-            # The regex split "doesn't" into "doesn" + "t": one negation word.
-            infos[-1] = _NOT_INFO
-            spans[-1] = (spans[-1][0], span[1])
-            continue
+        if infos:
+            gap = lowered[spans[-1][1] : span[0]]
+            if word == "t" and infos[-1].word.endswith("n") and gap in _APOSTROPHES:
+                # The regex split "doesn't" into "doesn" + "t": one negation word.
+                infos[-1] = _NOT_INFO
+                spans[-1] = (spans[-1][0], span[1])
+                continue
+            if infos[-1].word == "non" and gap in _NON_JOINS and word[0].isalpha():
+                # "non-linear" and "non linear" are one word, not a second "linear".
+                infos[-1] = known.get("non" + word) or _word_info("non" + word)
+                spans[-1] = (spans[-1][0], span[1])
+                continue
+            if any(c in _CLAUSE_PUNCTUATION for c in gap):
+                clause += 1
         while span[0] >= next_boundary:
             sentence += 1
             next_boundary = boundaries[sentence]
-        infos.append(known.get(word) or _word_info(word))
+        if sentences and sentence != sentences[-1]:
+            clause += 1
+        info = known.get(word) or _word_info(word)
+        if info.word in CLAUSE_JOINERS:
+            clause += 1
+        infos.append(info)
         spans.append(span)
         sentences.append(sentence)
+        clauses.append(clause)
     tokens: list[Token] = []
     append = tokens.append
     n = len(infos)
@@ -511,15 +530,20 @@ def tokenize(text: str) -> list[Token]:
                             spans[i][0],
                             spans[i + size - 1][1],
                             sentences[i],
+                            clauses[i],
                         )
                     )
                     i += size
                     break
             else:
-                append(Token(info.stem, info.content, info.negation, *spans[i], sentences[i]))
+                append(
+                    Token(
+                        info.stem, info.content, info.negation, *spans[i], sentences[i], clauses[i]
+                    )
+                )
                 i += 1
             continue
-        append(Token(info.stem, info.content, info.negation, *spans[i], sentences[i]))
+        append(Token(info.stem, info.content, info.negation, *spans[i], sentences[i], clauses[i]))
         i += 1
     return tokens
 
@@ -537,6 +561,12 @@ _word_infos: dict[str, _WordInfo] = {}
 
 def _word_info(word: str) -> _WordInfo:
     """Everything tokenize needs about a lower-case word; memoised."""
+    if word[0].isdigit():
+        # A number is a claim ("dL/dw2 = 4" is not "= 6"), so it is content, unstemmed.
+        info = _WordInfo(word, normalize_number(word), True, False, ())
+        if len(_word_infos) < _STEM_CACHE_LIMIT:
+            _word_infos[word] = info
+        return info
     word = GREEK.get(word, word)
     stem = stem_word(word)
     negation = word in NEGATIONS
@@ -549,6 +579,23 @@ def _word_info(word: str) -> _WordInfo:
 
 
 _NOT_INFO = _WordInfo("not", "not", False, True, ())
+
+_THOUSANDS = re.compile(r",(?=\d{3}(?!\d))")
+
+
+def normalize_number(number: str) -> str:
+    """One spelling per value: "10,000" -> "10000", "0,5" -> "0.5", "2.50" -> "2.5"."""
+    number = _THOUSANDS.sub("", number).replace(",", ".")
+    parts = number.split("/")
+    for i, part in enumerate(parts):
+        if part.count(".") == 1:
+            part = part.rstrip("0").rstrip(".")
+            parts[i] = part or "0"
+    return "/".join(parts)
+
+
+def is_number(key: str) -> bool:
+    return key[:1].isdigit()
 
 
 # A negation word governs the few words after it.
@@ -565,21 +612,30 @@ def governing_negations(
 ) -> int:
     """Negation words in tokens[first-REACH : last+1] that negate one of the `wanted` words.
 
-    A negation counts when one of the next few words of its sentence is wanted: "does not
+    A negation counts when one of the next few words of its clause is wanted: "does not
     reduce variance" negates "reduce variance", while "spam vs not spam ... regression" does
-    not negate "classification or regression".
+    not negate "classification or regression", and "X is not zero centred, Y is" leaves Y
+    alone. "without" governs only the noun phrase right after it: in "without non-linear
+    activations the layers collapse" the collapse is asserted, not denied.
     """
     count = 0
     for i in range(max(0, first - NEGATION_REACH), min(last + 1, len(tokens))):
         tok = tokens[i]
         if not tok.negation or (sentence is not None and tok.sentence != sentence):
             continue
+        noun_phrase_only = tok.key == "without"
+        seen_content = False
         for j in range(i + 1, min(len(tokens), i + 1 + NEGATION_REACH)):
             following = tokens[j]
-            if following.sentence != tok.sentence:
+            if following.clause != tok.clause:
                 break
+            if noun_phrase_only and seen_content and not following.content:
+                break
+            seen_content = seen_content or following.content
             key = fold.get(following.key, following.key) if fold else following.key
-            if following.content and key in wanted:
+            # Only words of the match count: "not zero centred, tanh is zero centred" must
+            # not reach back from the second claim to the first one's words.
+            if following.content and key in wanted and j >= first:
                 count += 1
                 break
     return count
