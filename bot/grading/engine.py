@@ -62,6 +62,16 @@ OFF_TOPIC_SHARED = 0.2
 # A match made only of words the question itself uses restates the question.
 PROMPT_ONLY_FACTOR = 0.5
 
+# Auto key points: share of the score from whole-reference word recall, and the recall
+# that earns all of that share (half the reference's words is a thorough answer).
+RECALL_BLEND = 0.3
+RECALL_FULL = 0.5
+# Auto key points: an off-topic answer this long that shares this much vocabulary with the
+# rubric keeps this share of its score instead of being capped near zero.
+OFF_TOPIC_FACTOR = 0.5
+SUBSTANTIVE_CONTENT_WORDS = 12
+SUBSTANTIVE_SHARED = 0.1
+
 MIN_WORDS = 4
 REQUIRED_MISSED_CAP = round(PASS_THRESHOLD - 0.05, 4)
 KEYWORD_LIST_CAP = round(PASS_THRESHOLD - 0.15, 4)
@@ -103,9 +113,12 @@ def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
         )
         credits.append(credit)
 
-    total_weight = sum(r.weight for r in results)
-    coverage = sum(c * r.weight for c, r in zip(credits, results, strict=True)) / total_weight
-    score = coverage_to_score(coverage, compiled)
+    if compiled.auto:
+        score = auto_score(credits, results, view, compiled)
+    else:
+        total_weight = sum(r.weight for r in results)
+        coverage = sum(c * r.weight for c, r in zip(credits, results, strict=True)) / total_weight
+        score = coverage_to_score(coverage, compiled)
 
     flags: list[Flag] = []
     if negated_points:
@@ -134,9 +147,15 @@ def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
             )
         )
         score = min(score, COPY_CAP)
-    if is_off_topic(view, compiled, results):
+    off_topic = is_off_topic(view, compiled, results)
+    if off_topic:
         flags.append(Flag("off_topic", "The answer does not address this question."))
-        score = min(score, OFF_TOPIC_CAP)
+        if compiled.auto and off_topic_but_substantive(view, compiled):
+            # Key points derived from one reference miss valid answers phrased from another
+            # angle; a long answer in the question's vocabulary is reduced, not zeroed.
+            score *= OFF_TOPIC_FACTOR
+        else:
+            score = min(score, OFF_TOPIC_CAP)
     if any(r.required and r.status == "missed" for r in results):
         score = min(score, REQUIRED_MISSED_CAP)
     score = min(1.0, max(0.0, score))
@@ -153,6 +172,31 @@ def coverage_to_score(coverage: float, compiled: CompiledRubric) -> float:
     """
     enough = AUTO_FULL_COVERAGE if compiled.auto else EXPLICIT_FULL_COVERAGE
     return min(1.0, coverage / enough)
+
+
+def auto_score(
+    credits: Sequence[float],
+    results: Sequence[KeyPointResult],
+    view: AnswerView,
+    compiled: CompiledRubric,
+) -> float:
+    """Score against key points derived from a reference answer.
+
+    The best `claims_needed` claims count (all of them unless the prompt asks for a number:
+    "state at least 4" of a reference listing ten), blended with the share of the
+    reference's words the answer uses: derived claims split one idea across sentences, and
+    recall over the whole reference gives credit for a paraphrase no single claim holds.
+    """
+    weighted = sorted(
+        ((c * r.weight, r.weight) for c, r in zip(credits, results, strict=True)),
+        reverse=True,
+    )
+    top = weighted[: compiled.claims_needed]
+    claims = sum(c for c, _ in top) / sum(w for _, w in top)
+    recall = 0.0
+    if compiled.reference_keys:
+        recall = len(compiled.reference_keys.intersection(view.keys)) / len(compiled.reference_keys)
+    return (1 - RECALL_BLEND) * claims + RECALL_BLEND * min(1.0, recall / RECALL_FULL)
 
 
 def _status_and_credit(similarity: float) -> tuple[str, float]:
@@ -506,6 +550,13 @@ def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
         if common / len(words) >= 0.8 and common / len(source) >= 0.5:
             return True
     return False
+
+
+def off_topic_but_substantive(view: AnswerView, compiled: CompiledRubric) -> bool:
+    if view.content_count < SUBSTANTIVE_CONTENT_WORDS:
+        return False
+    distinct = set(view.keys)
+    return len(distinct & compiled.vocabulary) / len(distinct) >= SUBSTANTIVE_SHARED
 
 
 def is_off_topic(

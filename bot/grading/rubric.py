@@ -165,6 +165,26 @@ def split_claims(text: str) -> list[str]:
     return claims
 
 
+# "State at least 4 ...", "name and describe two challenges", "give 3 examples": how many
+# items the question asks for. A bare number elsewhere ("flip a coin 6 times") is data.
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_REQUESTED = re.compile(
+    r"\b(?:state|name|list|give|mention|describe|provide|explain|identify)\s+"
+    r"(?:and\s+\w+\s+)?(?:at\s+least\s+)?(\d{1,2}|one|two|three|four|five|six)\b",
+    re.IGNORECASE,
+)
+
+
+def requested_count(prompt: str) -> int | None:
+    """How many items the prompt asks for, when it says so; None otherwise."""
+    found = _REQUESTED.search(prompt or "")
+    if not found:
+        return None
+    value = found.group(1).lower()
+    count = int(value) if value.isdigit() else _WORD_NUMBERS[value]
+    return count if count > 0 else None
+
+
 # --- Compiled form ------------------------------------------------------------------------
 
 # Terms that the prompt already uses say little about understanding: an answer echoes them.
@@ -202,6 +222,10 @@ class CompiledRubric:
     key_point_words: tuple[str, ...]
     typo_cache: dict[str, str]
     auto: bool
+    reference_keys: frozenset[str] = frozenset()  # content keys of the reference
+    # Claims a full answer needs: the count the prompt asks for ("state at least 4"), else
+    # every derived claim. Only used for auto key points.
+    claims_needed: int = 1
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -256,6 +280,10 @@ class CompiledRubric:
             key_point_words=key_point_words,
             typo_cache={},
             auto=rubric.auto_key_points,
+            reference_keys=frozenset(t.key for t in reference_tokens if t.content),
+            claims_needed=min(
+                len(compiled_points), requested_count(rubric.prompt) or len(compiled_points)
+            ),
         )
 
 

@@ -1,0 +1,56 @@
+"""Scoring against key points derived from a reference answer (no explicit rubric)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.grading import Rubric, grade
+from bot.grading.rubric import requested_count
+
+REFERENCE = (
+    "Bagging reduces variance by averaging models. Boosting reduces bias by fitting models "
+    "in sequence. Stacking learns a combiner on model outputs. Random forests decorrelate "
+    "trees with feature subsampling."
+)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "count"),
+    [
+        ("State at least 4 of the differences between UDP and TCP headers.", 4),
+        ("Please name and describe two challenges.", 2),
+        ("Give 3 examples of ensembles.", 3),
+        ("Flip a coin 6 times; is at least three heads likely?", None),
+        ("What does bagging do?", None),
+    ],
+)
+def test_requested_count(prompt, count):
+    assert requested_count(prompt) == count
+
+
+def test_prompt_count_sets_how_many_claims_a_full_answer_needs():
+    answer = "Bagging reduces variance by averaging models, and boosting reduces bias in sequence."
+    asked_two = Rubric.from_reference(REFERENCE, prompt="Name two ensemble methods and explain.")
+    asked_all = Rubric.from_reference(REFERENCE, prompt="Explain ensemble methods.")
+    assert asked_two.compiled.claims_needed == 2
+    assert asked_all.compiled.claims_needed == 4
+    assert grade(asked_two, answer).score > grade(asked_all, answer).score
+    assert grade(asked_two, answer).passed
+
+
+def test_auto_score_rewards_more_claims():
+    rubric = Rubric.from_reference(REFERENCE)
+    one = grade(rubric, "Bagging reduces variance by averaging many models together.")
+    two = grade(
+        rubric,
+        "Bagging reduces variance by averaging many models together, and I would add that "
+        "boosting, unlike it, reduces bias since each new model is fitted in sequence.",
+    )
+    assert two.score > one.score
+
+
+def test_unrelated_answer_is_still_capped_near_zero():
+    rubric = Rubric.from_reference(REFERENCE)
+    g = grade(rubric, "The canteen serves lasagne on Wednesdays and soup every Friday.")
+    assert g.has_flag("off_topic")
+    assert g.score <= 0.05
