@@ -340,28 +340,41 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
     ("not used at test time" vs "turned off at test time").
     """
     best = _NO_MATCH
+    best_variant: Variant | None = None
     positions = view.positions
     for variant in point.variants:
-        if best.similarity >= 1.0 and not best.negated:
+        if best.similarity >= 1.0:
             break
-        present = sum(
-            w for k, w in zip(variant.keys, variant.weights, strict=True) if k in positions
-        )
-        if not present:
-            continue
-        # The most this variant could reach (fuzzy lifts half way to 1); skip if no better.
-        ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
-        reach = (ceiling + 1.0) / 2
-        if reach < best.similarity - TIE or (reach <= best.similarity + TIE and not best.negated):
+        reach = _reach(variant, positions)
+        if reach <= best.similarity:
             continue
         match = _match_variant(variant, view)
-        if match.similarity > best.similarity + TIE:
-            best = _judge_negation(match, variant, view)
-        elif match.similarity >= best.similarity - TIE and best.negated and match.span:
-            judged = _judge_negation(match, variant, view)
-            if not judged.negated:
-                best = judged
-    return best
+        if match.similarity > best.similarity:
+            best, best_variant = match, variant
+    if best_variant is None:
+        return best
+    judged = _judge_negation(best, best_variant, view)
+    if not judged.negated:
+        return judged
+    # Rare path: an equally good variant whose polarity agrees with the answer wins.
+    for variant in point.variants:
+        if variant is best_variant or _reach(variant, positions) < best.similarity - TIE:
+            continue
+        match = _match_variant(variant, view)
+        if match.similarity >= best.similarity - TIE:
+            other = _judge_negation(match, variant, view)
+            if not other.negated:
+                return other
+    return judged
+
+
+def _reach(variant: Variant, positions: dict[str, list[int]]) -> float:
+    """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
+    present = sum(w for k, w in zip(variant.keys, variant.weights, strict=True) if k in positions)
+    if not present:
+        return 0.0
+    ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
+    return (ceiling + 1.0) / 2
 
 
 def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:

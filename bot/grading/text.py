@@ -270,7 +270,7 @@ NEGATIONS = frozenset(
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)?)?|[^\W\d_][^\W_]*")
 # Words that join clauses: a negation before them does not reach past them.
 CLAUSE_JOINERS = frozenset(["and", "but", "while", "whereas"])
-_CLAUSE_PUNCTUATION = frozenset(",;:")
+_CLAUSE_PUNCTUATION_AT = re.compile(r"[,;:]")
 # British -> American spellings, applied to both sides so only consistency matters.
 _SPELLING_RULES = (
     (re.compile(r"^(\w{3,})is(e|es|ed|ing|er|ers|ation|ations)$"), r"\1iz\2"),
@@ -482,23 +482,39 @@ def tokenize(text: str) -> list[Token]:
     clause = 0
     next_boundary = boundaries[0]
     known = _word_infos
+    # Offsets of clause punctuation; a pointer walks them alongside the words.
+    punctuation = [m.start() for m in _CLAUSE_PUNCTUATION_AT.finditer(lowered)]
+    punctuation.append(len(lowered) + 1)
+    next_punctuation = 0
     for m in _TOKEN.finditer(lowered):
         word = m.group()
         span = m.span()
         if infos:
-            gap = lowered[spans[-1][1] : span[0]]
-            if word == "t" and infos[-1].word.endswith("n") and gap in _APOSTROPHES:
-                # The regex split "doesn't" into "doesn" + "t": one negation word.
-                infos[-1] = _NOT_INFO
-                spans[-1] = (spans[-1][0], span[1])
-                continue
-            if infos[-1].word == "non" and gap in _NON_JOINS and word[0].isalpha():
+            previous = infos[-1].word
+            if word == "t" and previous.endswith("n"):
+                if lowered[spans[-1][1] : span[0]] in _APOSTROPHES:
+                    # The regex split "doesn't" into "doesn" + "t": one negation word.
+                    infos[-1] = _NOT_INFO
+                    spans[-1] = (spans[-1][0], span[1])
+                    continue
+            elif (
+                previous == "non"
+                and word[0].isalpha()
+                and lowered[spans[-1][1] : span[0]] in _NON_JOINS
+            ):
                 # "non-linear" and "non linear" are one word, not a second "linear".
                 infos[-1] = known.get("non" + word) or _word_info("non" + word)
                 spans[-1] = (spans[-1][0], span[1])
                 continue
-            if any(c in _CLAUSE_PUNCTUATION for c in gap):
-                clause += 1
+            if punctuation[next_punctuation] < span[0]:
+                # Skip punctuation inside the previous word ("0,5"); any left before this
+                # word separates clauses.
+                while punctuation[next_punctuation] < spans[-1][1]:
+                    next_punctuation += 1
+                if punctuation[next_punctuation] < span[0]:
+                    clause += 1
+                    while punctuation[next_punctuation] < span[0]:
+                        next_punctuation += 1
         while span[0] >= next_boundary:
             sentence += 1
             next_boundary = boundaries[sentence]
