@@ -30,3 +30,7 @@ def main() -> None:
         # A bad setting is one clear line, never a traceback.
         click.echo(f"mlquiz: configuration error: {exc}", err=True)
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

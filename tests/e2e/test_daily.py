@@ -270,3 +270,30 @@ async def test_pause_resume_config_and_unschedule(sandbox, users, clock):
     assert post.deadline_at == datetime(2026, 3, 4, 14, 0, 10, tzinfo=UTC)
     await sandbox.command(ada, "unschedule")
     assert "Removed" in last_ephemeral(sandbox, ada)
+
+
+async def test_weekly_recap_goes_out_once_on_the_configured_day(sandbox, users, clock):
+    ada, bayes = users[0], users[1]
+    await sandbox.command(ada, "schedule 09:00 Europe/Berlin weekdays")
+    await sandbox.command(ada, "config recap fri")
+    assert "recap on Friday" in last_ephemeral(sandbox, ada)
+    for day in range(2, 7):  # Monday 2 March to Friday 6 March 2026
+        clock.set(datetime(2026, 3, day, 8, 0, 30, tzinfo=UTC))
+        await sandbox.tick()
+        message = daily_posts(sandbox)[-1]
+        _post, question = await _post_of(sandbox, message)
+        await sandbox.reply(
+            bayes,
+            answer_from(question, len(question.key_points)),
+            channel_id=CHANNEL_ID,
+            thread_ts=message["ts"],
+        )
+        clock.set(datetime(2026, 3, day, 16, 0, 30, tzinfo=UTC))
+        report = await sandbox.tick()
+        assert report.recaps == ([] if day < 6 else [report.recaps[0]])
+    recaps = [m for m in sandbox.standin.messages(CHANNEL_ID) if "WEEKLY RECAP" in message_text(m)]
+    assert len(recaps) == 1
+    text = message_text(recaps[0])
+    assert "@U0BAYES" in text and "Hardest question" in text and "5 question(s)" in text
+    clock.set(datetime(2026, 3, 6, 18, 0, tzinfo=UTC))
+    assert (await sandbox.tick()).recaps == []
