@@ -290,11 +290,21 @@ class AnswerView:
         in_sentence = [
             self.content_index[p] for p, s in zip(matched, sentences, strict=True) if s == sentence
         ]
-        return (
-            governing_negations(
-                self.tokens, in_sentence[0], in_sentence[-1], wanted, self.folded, sentence
-            )
-            > 0
+        governed: set[int] = set()
+        if not governing_negations(
+            self.tokens, in_sentence[0], in_sentence[-1], wanted, self.folded, sentence, governed
+        ):
+            return False
+        # A word the window also states without a negation is asserted: in "PCA ... no PCA
+        # ... variance" the second, negated "PCA" does not undo the first.
+        fold = self.folded
+        asserted = {
+            fold.get(self.tokens[i].key, self.tokens[i].key)
+            for i in in_sentence
+            if i not in governed
+        }
+        return any(
+            fold.get(self.tokens[i].key, self.tokens[i].key) not in asserted for i in governed
         )
 
 
@@ -436,21 +446,20 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
                 weight_in -= variant.weights[lk]
                 distinct -= 1
             left += 1
-        # Drop repeated words at the left edge: the window is the tightest one ending here.
-        while counts[occurrences[left][1]] > 1:
-            counts[occurrences[left][1]] -= 1
-            left += 1
-        span = (occurrences[left][0], pos + 1)
         if weight_in > best_weight + 1e-12:
             best_weight = weight_in
             best_distinct = distinct
-            best_spans = [span]
-        elif (
-            weight_in > best_weight - 1e-12
-            and len(best_spans) < MAX_TIED_WINDOWS
-            and span[0] > best_spans[-1][0]
-        ):
-            best_spans.append(span)
+            best_spans = [(occurrences[left][0], pos + 1)]
+        elif weight_in > best_weight - 1e-12 and len(best_spans) < MAX_TIED_WINDOWS:
+            # A tie: keep the tightest window ending here (repeated words at its left edge
+            # dropped), so "not zero centred. Tanh is zero centred" offers "Tanh ... centred".
+            remaining = counts.copy()
+            start = left
+            while remaining[occurrences[start][1]] > 1:
+                remaining[occurrences[start][1]] -= 1
+                start += 1
+            if occurrences[start][0] > best_spans[-1][0]:
+                best_spans.append((occurrences[start][0], pos + 1))
     similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
     if best_distinct == 1 and n_keys > 1:
         similarity *= SINGLE_WORD_FACTOR
@@ -556,11 +565,13 @@ def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
     words = [t.key for t in view.tokens]
     if len(words) < 8:
         return False
-    for source in (compiled.reference_words, compiled.key_point_words):
+    # Pasting the key points means pasting most of them: an answer that restates one
+    # point of three in the rubric's words has not copied the rubric.
+    for source, share in ((compiled.reference_words, 0.5), (compiled.key_point_words, 0.6)):
         if len(source) < 8:
             continue
         common = LCSseq.similarity(words, source)
-        if common / len(words) >= 0.8 and common / len(source) >= 0.5:
+        if common / len(words) >= 0.8 and common / len(source) >= share:
             return True
     return False
 

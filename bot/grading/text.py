@@ -625,6 +625,7 @@ def governing_negations(
     wanted: frozenset[str] | set[str],
     fold: dict[str, str] | None = None,
     sentence: int | None = None,
+    governed: set[int] | None = None,
 ) -> int:
     """Negation words in tokens[first-REACH : last+1] that negate one of the `wanted` words.
 
@@ -632,7 +633,8 @@ def governing_negations(
     reduce variance" negates "reduce variance", while "spam vs not spam ... regression" does
     not negate "classification or regression", and "X is not zero centred, Y is" leaves Y
     alone. "without" governs only the noun phrase right after it: in "without non-linear
-    activations the layers collapse" the collapse is asserted, not denied.
+    activations the layers collapse" the collapse is asserted, not denied. `governed`, when
+    given, collects the token indices of the negated words.
     """
     count = 0
     for i in range(max(0, first - NEGATION_REACH), min(last + 1, len(tokens))):
@@ -653,5 +655,7 @@ def governing_negations(
             # not reach back from the second claim to the first one's words.
             if following.content and key in wanted and j >= first:
                 count += 1
+                if governed is not None:
+                    governed.add(j)
                 break
     return count

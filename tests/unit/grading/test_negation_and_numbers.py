@@ -114,3 +114,12 @@ def test_a_wrong_number_does_not_match_the_right_one():
     bad = grade(threshold, "With 20 to 1 costs the threshold is 1/2, about 0.5.")
     assert good.key_points[0].status == "covered"
     assert bad.key_points[0].status != "covered"
+
+
+def test_a_negated_repeat_does_not_undo_an_asserted_word():
+    # Found by hypothesis: adding a key point's text must not flip an earlier match.
+    rubric = Rubric.from_reference(
+        "x", key_points=["PCA finds orthogonal directions of maximum variance", "Scale first"]
+    )
+    before = grade(rubric, "PCA: orthogonal directions: no PCA: variance")
+    assert not before.has_flag("negated")
