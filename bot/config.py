@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-ENV_PREFIX = ""
 
 
 def _split_list(value: object) -> object:
@@ -101,6 +98,3 @@ def setting_docs() -> list[tuple[str, str, str]]:
         default = field.default_factory() if field.default_factory else field.default
         rows.append((name.upper(), repr(default), field.description or ""))
     return rows
-
-
-logger = logging.getLogger("mlquiz")

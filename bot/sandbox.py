@@ -280,7 +280,7 @@ class Sandbox:
             return Screen(
                 self._where(params.get("channel"), params.get("thread_ts")),
                 body,
-                _located(blocks, params),
+                _located(blocks),
             )
         if method == "chat.postEphemeral":
             return Screen(
@@ -311,7 +311,7 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
     return value if isinstance(value, list) else []
 
 
-def _located(blocks: list[dict[str, Any]], params: dict[str, Any]) -> list[dict[str, Any]]:
+def _located(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {"number": b.number, "action_id": b.action_id, "value": b.value, "text": b.text}
         for b in find_buttons(blocks)

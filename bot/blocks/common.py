@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,7 +124,3 @@ def bar(fraction: float, width: int = 10) -> str:
 
 def percent(score: float) -> str:
     return f"{round(score * 100)}%"
-
-
-def join_lines(lines: Sequence[str]) -> str:
-    return "\n".join(lines)

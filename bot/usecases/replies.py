@@ -46,10 +46,3 @@ def reply_for(ctx, respond, response_url: str | None) -> Reply:
     if response_url and ctx.http is not None:
         return response_url_reply(response_url, ctx.http)
     return bolt_reply(respond)
-
-
-def ephemeral_reply(client, *, channel: str, user: str) -> Reply:
-    async def reply(message: Message) -> None:
-        await client.chat_postEphemeral(channel=channel, user=user, **message.as_kwargs())
-
-    return reply

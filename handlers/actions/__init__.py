@@ -8,10 +8,7 @@ from bot.blocks import ids
 from bot.usecases import buttons
 from bot.usecases.context import AppContext
 from bot.usecases.replies import reply_for
-
-
-def _team(body) -> str:
-    return (body.get("team") or {}).get("id") or body.get("team_id", "")
+from handlers.payload import team_id
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
@@ -21,7 +18,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ctx.tasks.spawn(
             buttons.open_answer_modal(
                 ctx,
-                team_id=_team(body),
+                team_id=team_id(body),
                 user_id=body["user"]["id"],
                 post_id=action.get("value", ""),
                 trigger_id=body["trigger_id"],
@@ -36,7 +33,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ctx.tasks.spawn(
             buttons.another_question(
                 ctx,
-                team_id=_team(body),
+                team_id=team_id(body),
                 user_id=body["user"]["id"],
                 value=action.get("value", ""),
                 reply=reply_for(ctx, respond, body.get("response_url")),
@@ -50,7 +47,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ctx.tasks.spawn(
             buttons.open_appeal_modal(
                 ctx,
-                team_id=_team(body),
+                team_id=team_id(body),
                 user_id=body["user"]["id"],
                 answer_id=action.get("value", ""),
                 trigger_id=body["trigger_id"],
@@ -63,6 +60,6 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
     async def on_home_practice(ack, body):
         await ack()
         ctx.tasks.spawn(
-            buttons.practice_from_home(ctx, team_id=_team(body), user_id=body["user"]["id"]),
+            buttons.practice_from_home(ctx, team_id=team_id(body), user_id=body["user"]["id"]),
             name="action:home-practice",
         )

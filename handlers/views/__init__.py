@@ -7,21 +7,13 @@ from slack_bolt.async_app import AsyncApp
 from bot.blocks import ids
 from bot.usecases import modals
 from bot.usecases.context import AppContext
-
-
-def _team(body) -> str:
-    return (body.get("team") or {}).get("id") or body.get("team_id", "")
-
-
-def _value(view, block_id: str, action_id: str) -> str:
-    state = (view.get("state") or {}).get("values") or {}
-    return ((state.get(block_id) or {}).get(action_id) or {}).get("value") or ""
+from handlers.payload import input_value, team_id
 
 
 def register(app: AsyncApp, ctx: AppContext) -> None:
     @app.view(ids.ANSWER_MODAL)
     async def on_answer_submitted(ack, body, view):
-        text = _value(view, ids.ANSWER_INPUT_BLOCK, ids.ANSWER_INPUT)
+        text = input_value(view, ids.ANSWER_INPUT_BLOCK, ids.ANSWER_INPUT)
         problem = modals.answer_problem(text)
         if problem:
             await ack(response_action="errors", errors={ids.ANSWER_INPUT_BLOCK: problem})
@@ -30,7 +22,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ctx.tasks.spawn(
             modals.submit_answer(
                 ctx,
-                team_id=_team(body),
+                team_id=team_id(body),
                 user_id=body["user"]["id"],
                 post_id=view.get("private_metadata", ""),
                 text=text,
@@ -44,10 +36,10 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
         ctx.tasks.spawn(
             modals.submit_appeal(
                 ctx,
-                team_id=_team(body),
+                team_id=team_id(body),
                 user_id=body["user"]["id"],
                 answer_id=view.get("private_metadata", ""),
-                note=_value(view, ids.APPEAL_INPUT_BLOCK, ids.APPEAL_INPUT),
+                note=input_value(view, ids.APPEAL_INPUT_BLOCK, ids.APPEAL_INPUT),
             ),
             name="view:appeal",
         )
