@@ -41,3 +41,13 @@ def test_cli_prints_one_line_not_a_traceback(tmp_path):
     assert result.stderr.strip().startswith("mlquiz: configuration error: LOG_LEVEL:")
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_readme_documents_every_setting():
+    from pathlib import Path
+
+    from bot.config import setting_docs
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    missing = [name for name, _default, _doc in setting_docs() if f"`{name}`" not in readme]
+    assert not missing, f"README's configuration table lacks {missing}"
