@@ -190,11 +190,16 @@ async def _ingest_async(replies: int) -> dict:
     import logging
 
     logging.disable(logging.CRITICAL)
+
+    with tempfile.TemporaryDirectory(prefix="mlquiz-bench-") as tmp:
+        return await _ingest_in(replies, Path(tmp) / "ingest.db")
+
+
+async def _ingest_in(replies: int, db_path: Path) -> dict:
     from bot.config import Settings
     from bot.sandbox import CHANNEL_ID, Sandbox
 
-    tmp = tempfile.mkdtemp(prefix="mlquiz-bench-")
-    settings = Settings(_env_file=None, database_path=Path(tmp) / "ingest.db")
+    settings = Settings(_env_file=None, database_path=db_path)
     async with Sandbox(settings, run_scheduler=False) as sandbox:
         await sandbox.command("U0ADA", "post-now")
         post = sandbox.latest_question(CHANNEL_ID)

@@ -52,8 +52,12 @@ async def _open_post(sandbox: Sandbox):
 
 async def bench_reveal(answers: int) -> dict:
     rng = random.Random(11)
-    tmp = tempfile.mkdtemp(prefix="mlquiz-bench-")
-    settings = Settings(_env_file=None, database_path=Path(tmp) / "reveal.db")
+    with tempfile.TemporaryDirectory(prefix="mlquiz-bench-") as tmp:
+        return await _bench_reveal(answers, rng, Path(tmp) / "reveal.db")
+
+
+async def _bench_reveal(answers: int, rng: random.Random, db_path: Path) -> dict:
+    settings = Settings(_env_file=None, database_path=db_path)
     async with Sandbox(settings, run_scheduler=False, rng=random.Random(3)) as sandbox:
         ctx = sandbox.ctx
         post = await _open_post(sandbox)
@@ -93,8 +97,12 @@ async def bench_reveal(answers: int) -> dict:
 
 
 async def bench_ingest(replies: int) -> dict:
-    tmp = tempfile.mkdtemp(prefix="mlquiz-bench-")
-    settings = Settings(_env_file=None, database_path=Path(tmp) / "ingest.db")
+    with tempfile.TemporaryDirectory(prefix="mlquiz-bench-") as tmp:
+        return await _bench_ingest(replies, Path(tmp) / "ingest.db")
+
+
+async def _bench_ingest(replies: int, db_path: Path) -> dict:
+    settings = Settings(_env_file=None, database_path=db_path)
     rng = random.Random(5)
     async with Sandbox(settings, run_scheduler=False) as sandbox:
         post = await _open_post(sandbox)
