@@ -51,9 +51,11 @@ class StatsService:
     async def _streaks(self, team_id: str, user_id: str, now: datetime, tz: str) -> tuple[int, int]:
         # A question day is a day one of the user's channels had a question, in the
         # user's zone; channels the user never answered in do not count against them.
+        # Posting minutes, not posts: many channels post at the same minute, and every
+        # zone offset is whole minutes, so the local day is still exact.
         asked = await self.db.fetchall(
-            "SELECT opened_at FROM posts WHERE team_id = ? AND kind = 'channel'"
-            " AND status != 'failed' AND channel_id IN"
+            "SELECT DISTINCT substr(opened_at, 1, 16) || ':00+00:00' FROM posts"
+            " WHERE team_id = ? AND kind = 'channel' AND status != 'failed' AND channel_id IN"
             " (SELECT DISTINCT channel_id FROM answers"
             "  WHERE team_id = ? AND user_id = ? AND ranked = 1)",
             (team_id, team_id, user_id),
