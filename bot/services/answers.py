@@ -12,7 +12,7 @@ Rules, applied in arrival order (also within one batch):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,11 +64,12 @@ class AnswerService:
                 await self.repo.insert_many(plan.inserts)
             if plan.replaces:
                 await self.repo.replace_many(plan.replaces)
-            ids = await self.repo.ids_for(plan.inserted_keys) if plan.inserts else {}
+            ids = await self.repo.ids_for(plan.inserted_keys)
+        # Rows first inserted by this batch get their ids now, whatever the outcome.
         return [
-            result
-            if result.answer_id is not None or not result.stored
-            else RecordResult(True, ids[keys[index]], result.replaced, False)
+            replace(result, answer_id=ids[keys[index]])
+            if result.answer_id is None and keys[index] in ids
+            else result
             for index, result in enumerate(plan.results)
         ]
 

@@ -205,13 +205,22 @@ def split_sql(script: str) -> list[str]:
     """Split a migration into statements; trigger bodies keep their inner semicolons."""
     statements: list[str] = []
     buffer = ""
-    for line in script.splitlines(keepends=True):
-        if not buffer and (not line.strip() or line.lstrip().startswith("--")):
-            continue
-        buffer += line
+    for piece in script.split(";"):
+        buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
+            statement = _strip_comments(buffer)
+            if statement:
+                statements.append(statement)
             buffer = ""
-    if buffer.strip():
+    if _strip_comments(buffer.rstrip(";")):
         raise ValueError(f"incomplete SQL statement at end of migration: {buffer[:80]!r}")
     return statements
+
+
+def _strip_comments(sql: str) -> str:
+    # Leading comment lines only; a comment-only chunk is not a statement.
+    lines = [line for line in sql.strip().splitlines()]
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("--")):
+        lines.pop(0)
+    text = "\n".join(lines).strip()
+    return "" if text in ("", ";") else text

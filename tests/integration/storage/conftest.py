@@ -1,0 +1,60 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.services import Store
+from bot.storage import AnswerIn, Database
+
+T0 = datetime(2024, 3, 4, 9, tzinfo=UTC)  # a Monday
+
+
+@pytest.fixture
+async def db(tmp_path):
+    database = await Database.open(tmp_path / "mlquiz.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def store(db):
+    return Store(db)
+
+
+async def channel_post(
+    store,
+    *,
+    channel="C1",
+    team="T1",
+    opened=T0,
+    difficulty="medium",
+    question="q-pca",
+    topics=("pca",),
+    hours=8,
+):
+    return await store.posts.create(
+        team,
+        channel,
+        question,
+        kind="channel",
+        opened_at=opened,
+        deadline_at=opened + timedelta(hours=hours),
+        difficulty=difficulty,
+        topics=topics,
+    )
+
+
+def answer(post, user="U1", text="an answer", *, event=None, minutes=5, source="thread", ts=None):
+    return AnswerIn(
+        post.team_id,
+        post.id,
+        user,
+        text,
+        source,
+        ts,
+        event,
+        post.opened_at + timedelta(minutes=minutes),
+    )
+
+
+def graded(score):
+    return {"score": score, "key_points": [], "flags": []}

@@ -1,0 +1,162 @@
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.periods import season
+from bot.services import AnswerToRecord
+
+from .conftest import T0, answer, channel_post, graded
+
+
+def table(rows):
+    return [(r.rank, r.user_id, r.points) for r in rows]
+
+
+async def test_empty_boards(store):
+    for period in ("week", "month", "all", season(date(2024, 1, 1), date(2024, 3, 31))):
+        assert await store.leaderboards.top("T1", period=period, now=T0) == []
+        assert await store.leaderboards.rank("T1", "U1", period=period, now=T0) is None
+
+
+async def test_ties_share_rank_and_order_is_stable(store):
+    post = await channel_post(store)
+    scores = {"U4": 0.25, "U2": 0.5, "U3": 0.5, "U1": 1.0, "U5": 0.25}
+    for n, (user, score) in enumerate(scores.items()):
+        await store.answers.record(answer(post, user, event=f"E{n}"), graded(score))
+    top = await store.leaderboards.top("T1", channel_id="C1", period="all", now=T0)
+    assert table(top) == [(1, "U1", 20), (2, "U2", 10), (2, "U3", 10), (4, "U4", 5), (4, "U5", 5)]
+    assert [r.average_score for r in top] == [1.0, 0.5, 0.5, 0.25, 0.25]
+    assert table(await store.leaderboards.top("T1", period="all", now=T0, limit=3)) == [
+        (1, "U1", 20),
+        (2, "U2", 10),
+        (2, "U3", 10),
+    ]
+    mine = await store.leaderboards.rank("T1", "U5", period="all", now=T0)
+    assert (mine.rank, mine.points) == (4, 5)
+
+
+async def test_scopes_and_periods_in_the_workspace_zone(store):
+    await store.workspaces.upsert("T1", tz="America/New_York", now=T0)
+    # Sunday 2024-03-31 23:30 New York = Monday 03:30 UTC: still last week and March there.
+    sunday_late = datetime(2024, 4, 1, 3, 30, tzinfo=UTC)
+    monday = datetime(2024, 4, 1, 14, tzinfo=UTC)
+    old = await channel_post(store, channel="C1", opened=sunday_late)
+    new = await channel_post(store, channel="C2", opened=monday)
+    assert old.day == date(2024, 3, 31) and new.day == date(2024, 4, 1)
+    await store.answers.record(answer(old, "U1", event="E1"), graded(1.0))
+    await store.answers.record(answer(new, "U2", event="E2"), graded(0.5))
+    now = monday + timedelta(hours=1)
+    lb = store.leaderboards
+    assert table(await lb.top("T1", period="week", now=now)) == [(1, "U2", 10)]
+    assert table(await lb.top("T1", period="month", now=now)) == [(1, "U2", 10)]
+    assert table(await lb.top("T1", period="all", now=now)) == [(1, "U1", 20), (2, "U2", 10)]
+    assert table(await lb.top("T1", channel_id="C1", period="all", now=now)) == [(1, "U1", 20)]
+    march = season(date(2024, 3, 1), date(2024, 3, 31))
+    assert table(await lb.top("T1", period=march, now=now)) == [(1, "U1", 20)]
+    spring = season(date(2024, 3, 31), date(2024, 4, 1))
+    assert table(await lb.top("T1", period=spring, now=now)) == [(1, "U1", 20), (2, "U2", 10)]
+    assert (await lb.rank("T1", "U2", period=spring, now=now)).rank == 2
+    assert table(await lb.top("T2", period="all", now=now)) == []  # other workspace
+
+
+async def test_overrides_and_withdrawals_move_the_board(store):
+    post = await channel_post(store, difficulty="hard")
+    a = await store.answers.record(answer(post, "U1", event="E1"), graded(0.2))
+    await store.answers.record(answer(post, "U2", event="E2"), graded(0.5))
+    assert table(await store.leaderboards.top("T1", now=T0)) == [(1, "U2", 15), (2, "U1", 6)]
+    override = await store.overrides.set("T1", a.answer_id, "UADMIN", 1.0, T0, "was right")
+    assert (override.old_score, override.score) == (0.2, 1.0)
+    assert table(await store.leaderboards.top("T1", now=T0)) == [(1, "U1", 30), (2, "U2", 15)]
+    labels = await store.overrides.labels("T1")
+    assert [(x.question_id, x.machine_score, x.human_score) for x in labels] == [
+        ("q-pca", 0.2, 1.0)
+    ]
+
+
+async def test_appeals(store):
+    import pytest
+
+    post = await channel_post(store)
+    a = await store.answers.record(answer(post, "U1", event="E1"), graded(0.3))
+    with pytest.raises(PermissionError):
+        await store.appeals.create("T1", a.answer_id, "U2", "not mine", T0)
+    appeal = await store.appeals.create("T1", a.answer_id, "U1", "I covered it", T0)
+    again = await store.appeals.create("T1", a.answer_id, "U1", "really", T0)
+    assert again.id == appeal.id and again.note == "really"
+    assert [x.id for x in await store.appeals.open("T1")] == [appeal.id]
+    done = await store.appeals.resolve(
+        appeal.id, accepted=True, by_user_id="UADMIN", now=T0, score=0.9, note="agreed"
+    )
+    assert done.status == "accepted" and await store.appeals.open("T1") == []
+    assert (await store.answers.get(a.answer_id)).score == 0.9
+    with pytest.raises(ValueError):
+        await store.appeals.resolve(appeal.id, accepted=False, by_user_id="X", now=T0)
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.integers(0, 4),
+            st.integers(0, 40),
+            st.sampled_from(["record", "edit", "delete", "override"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+async def test_rollups_always_equal_a_recount_from_the_answers(tmp_path_factory, ops):
+    from bot.services import Store
+    from bot.storage import Database
+
+    database = await Database.open(tmp_path_factory.mktemp("h") / "h.db")
+    store = Store(database)
+    posts = [
+        await channel_post(store, channel=f"C{i % 2}", opened=T0 + timedelta(days=9 * i))
+        for i in range(4)
+    ]
+    for n, (p, u, day_score, op) in enumerate(ops):
+        post, user, score = posts[p], f"U{u}", day_score / 40
+        if op == "delete":
+            await store.answers.withdraw(
+                "T1", post.id, user, now=post.opened_at + timedelta(minutes=30 + n)
+            )
+        elif op == "override":
+            row = await database.fetchone(
+                "SELECT id FROM answers WHERE post_id = ? AND user_id = ? AND score IS NOT NULL",
+                (post.id, user),
+            )
+            if row:
+                await store.overrides.set("T1", row[0], "UADMIN", score, T0)
+        else:
+            await store.answers.record_many(
+                [
+                    AnswerToRecord(
+                        answer(post, user, f"{op}{n}", event=f"E{n}", minutes=30 + n), graded(score)
+                    )
+                ]
+            )
+    for scope in ("", "C0", "C1"):
+        expected = await database.fetchall(
+            "SELECT user_id, SUM(points), COUNT(*) FROM answers WHERE status = 'live'"
+            " AND score IS NOT NULL AND (? = '' OR channel_id = ?) GROUP BY user_id"
+            " ORDER BY user_id",
+            (scope, scope),
+        )
+        board = await store.leaderboards.top("T1", channel_id=scope or None, now=T0, limit=99)
+        assert sorted((r.user_id, r.points, r.answered) for r in board) == [
+            tuple(row) for row in expected
+        ]
+    # A full rebuild from the answers gives the same rollups the triggers kept.
+    query = (
+        "SELECT team_id, channel_id, period, user_id, points, answered, ROUND(score_sum, 6)"
+        " FROM score_totals WHERE answered > 0 ORDER BY 1, 2, 3, 4"
+    )
+    before = [tuple(r) for r in await database.fetchall(query)]
+    await store.leaderboards.rebuild()
+    assert [tuple(r) for r in await database.fetchall(query)] == before
+    await database.close()
