@@ -189,6 +189,33 @@ def requested_count(prompt: str) -> int | None:
 
 # Terms that the prompt already uses say little about understanding: an answer echoes them.
 PROMPT_TERM_DISCOUNT = 0.5
+# Auto key points: words that a claim only uses inside an aside (a parenthesis, an "e.g."
+# or "for example" clause) illustrate it; an answer may give other examples or none.
+ASIDE_WEIGHT = 0.25
+_ASIDE = re.compile(
+    r"\([^()]*\)|\b(?:e\.\s?g\b\.?|for\s+(?:example|instance)\b|such\s+as\b)[^,;()]*?"
+    r"(?=[,;()]|\.\s|\.?\s*$)",
+    re.IGNORECASE,
+)
+
+
+def aside_keys(text: str, tokens: Sequence[Token]) -> frozenset[str]:
+    """Content keys a claim uses only inside asides; empty when the claim is all aside."""
+    spans = [m.span() for m in _ASIDE.finditer(text)]
+    if not spans:
+        return frozenset()
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for token in tokens:
+        if not token.content:
+            continue
+        if any(a <= token.start and token.end <= b for a, b in spans):
+            inside.add(token.key)
+        else:
+            outside.add(token.key)
+    if not outside:
+        return frozenset()
+    return frozenset(inside - outside)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +283,13 @@ class CompiledRubric:
                 if not keys:
                     continue
                 weights = tuple(term_weight[k] for k in keys)
+                if rubric.auto_key_points:
+                    asides = aside_keys(clean_markup(text), toks)
+                    if asides:
+                        weights = tuple(
+                            w * ASIDE_WEIGHT if k in asides else w
+                            for k, w in zip(keys, weights, strict=True)
+                        )
                 built.append(
                     Variant(
                         text=text,

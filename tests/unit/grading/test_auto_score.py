@@ -54,3 +54,20 @@ def test_unrelated_answer_is_still_capped_near_zero():
     g = grade(rubric, "The canteen serves lasagne on Wednesdays and soup every Friday.")
     assert g.has_flag("off_topic")
     assert g.score <= 0.05
+
+
+def test_aside_words_of_a_derived_claim_weigh_less():
+    from bot.grading.rubric import ASIDE_WEIGHT, aside_keys
+    from bot.grading.text import tokenize
+
+    claim = "The learning rate should decrease over training, e.g. from 0.1 to 0.001."
+    assert aside_keys(claim, tokenize(claim)) == {"0.1", "0.001"}
+    all_aside = "(for example dropout)"
+    assert aside_keys(all_aside, tokenize(all_aside)) == frozenset()
+    rubric = Rubric.from_reference(claim)
+    variant = rubric.compiled.key_points[0].variants[0]
+    weights = dict(zip(variant.keys, variant.weights, strict=True))
+    assert weights["0.1"] == pytest.approx(weights["decreas"] * ASIDE_WEIGHT)
+    explicit = Rubric.from_reference(claim, [claim])
+    variant = explicit.compiled.key_points[0].variants[0]
+    assert len(set(variant.weights)) == 1
