@@ -16,7 +16,7 @@ import click
 from rapidfuzz import fuzz, process
 
 from bot.grading import PASS_THRESHOLD, Grade, Rubric, grade
-from bot.grading.calibration import KAPPA_BINS, Agreement, agreement, pearson
+from bot.grading.calibration import KAPPA_BINS, Agreement, agreement, pearson, token_recall
 
 STATUS_MARKS = {"covered": "✓", "partial": "~", "missed": "✗"}
 EXIT_BAD_INPUT = 2
@@ -279,29 +279,45 @@ def format_agreement(title: str, result: Agreement) -> list[str]:
     type=click.IntRange(min=0),
     help="Also report without answers of this many words or fewer.",
 )
+@click.option(
+    "--exclude-qid",
+    "exclude_qids",
+    multiple=True,
+    metavar="Q",
+    help="Leave out the answers to question Q (its qid); repeatable.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def calibrate_command(
     graded: Path,
     answer_field: str | None,
     score_field: str | None,
     min_words: int,
+    exclude_qids: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Agreement of the grader with human scores in GRADED.jsonl, and a pass threshold.
 
     Each line needs an answer, a reference answer and a human score in [0, 1]; key points
-    come from the line's "key_points" or, without them, from the reference answer.
+    come from the line's "key_points" or, without them, from the reference answer. The
+    same figures for plain token recall of the reference (the share of its content words
+    the answer uses) are printed as the baseline.
     """
     rubrics = RubricCache()
     machine: list[float] = []
+    recall: list[float] = []
     human: list[float] = []
     words: list[int] = []
     groups: list[str] = []
     problems = 0
+    excluded = set(exclude_qids)
+    left_out = 0
     for number, row in iter_graded_rows(graded, answer_field, score_field):
         if isinstance(row, str):
             problems += 1
             click.echo(f"line {number}: {row}; skipped", err=True)
+            continue
+        if row["group"] in excluded:
+            left_out += 1
             continue
         try:
             rubric = rubrics.get(row["prompt"], row["reference"], row["key_points"])
@@ -310,6 +326,7 @@ def calibrate_command(
             click.echo(f"line {number}: {exc}; skipped", err=True)
             continue
         machine.append(grade(rubric, row["answer"]).score)
+        recall.append(token_recall(row["reference"], row["answer"]))
         human.append(row["human"])
         words.append(len(row["answer"].split()))
         groups.append(row["group"])
@@ -318,6 +335,10 @@ def calibrate_command(
     overall = agreement(machine, human)
     keep = [i for i, n in enumerate(words) if n > min_words]
     longer = agreement([machine[i] for i in keep], [human[i] for i in keep]) if keep else None
+    baseline = agreement(recall, human)
+    baseline_longer = (
+        agreement([recall[i] for i in keep], [human[i] for i in keep]) if keep else None
+    )
     per_group = _per_group(machine, human, groups)
     if as_json:
         click.echo(
@@ -325,18 +346,33 @@ def calibrate_command(
                 {
                     "all": _agreement_dict(overall),
                     f"more_than_{min_words}_words": _agreement_dict(longer) if longer else None,
+                    "token_recall": {
+                        "all": _agreement_dict(baseline),
+                        f"more_than_{min_words}_words": (
+                            _agreement_dict(baseline_longer) if baseline_longer else None
+                        ),
+                    },
                     "per_question": per_group,
+                    "excluded_qids": sorted(excluded),
+                    "excluded_lines": left_out,
                     "skipped_lines": problems,
                 }
             )
         )
         return
+    if excluded:
+        click.echo(f"left out qid {', '.join(sorted(excluded))}: {left_out} answers\n")
     for line in format_agreement("all answers", overall):
         click.echo(line)
     if longer is not None:
         click.echo("")
         for line in format_agreement(f"answers of more than {min_words} words", longer):
             click.echo(line)
+    click.echo("")
+    click.echo("baseline: plain token recall of the reference")
+    click.echo(_baseline_line("all answers", baseline))
+    if baseline_longer is not None:
+        click.echo(_baseline_line(f"more than {min_words} words", baseline_longer))
     click.echo("")
     click.echo(f"{'question':<24} {'n':>5} {'pearson':>8} {'grader':>7} {'human':>7}")
     for row in per_group:
@@ -346,6 +382,13 @@ def calibrate_command(
         )
     if problems:
         click.echo(f"\n{problems} lines skipped", err=True)
+
+
+def _baseline_line(title: str, result: Agreement) -> str:
+    return (
+        f"  {title:<24} n {result.n:>5}  Pearson r {result.pearson:.3f}  "
+        f"Spearman rho {result.spearman:.3f}  QWK {result.kappa:.3f}"
+    )
 
 
 def _per_group(machine: list[float], human: list[float], groups: list[str]) -> list[dict]:

@@ -1,6 +1,7 @@
 """Agreement between grader scores and human scores: the numbers `mlquiz calibrate` prints.
 
-Pure statistics on lists of floats, with the standard library only.
+Pure statistics on lists of floats, with the standard library only, and the plain
+token-recall baseline the grader is compared with.
 """
 
 from __future__ import annotations
@@ -10,10 +11,21 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.grading.text import clean_markup, tokenize
+
 # Scores are binned to the nearest of 0, 0.5 and 1 before kappa: wrong / partly right /
 # right, the three grades a human reviewer actually distinguishes.
 KAPPA_BINS = (0.0, 0.5, 1.0)
 HUMAN_PASS = 0.5
+
+
+def token_recall(reference: str, answer: str) -> float:
+    """Share of the reference's distinct content words that the answer uses: the baseline."""
+    wanted = {t.key for t in tokenize(clean_markup(reference)) if t.content}
+    if not wanted:
+        return 0.0
+    used = {t.key for t in tokenize(clean_markup(answer)) if t.content}
+    return len(wanted & used) / len(wanted)
 
 
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:

@@ -121,10 +121,40 @@ def test_calibrate_reports_agreement(runner, tmp_path):
     assert data["more_than_3_words"]["n"] == 4
     assert data["per_question"][0]["question"] == "q1"
     assert data["skipped_lines"] == 1
+    assert data["token_recall"]["all"]["n"] == 6
+    assert data["token_recall"]["more_than_3_words"]["n"] == 4
+    assert data["excluded_qids"] == []
 
     text = runner.invoke(cli, ["calibrate", str(path), "--min-words", "2"])
     assert "answers of more than 2 words" in text.output
     assert "best pass threshold" in text.output
+    assert "plain token recall" in text.output
+
+
+def test_calibrate_excludes_questions(runner, tmp_path):
+    path = tmp_path / "graded.jsonl"
+    lines = []
+    for qid, reference in (("a", "Dropout zeroes random units."), ("b", "L2 shrinks weights.")):
+        for answer, score in (
+            (reference, 1.0),
+            ("dropout randomly drops units while training", 1.0),
+            ("it shrinks the weights toward zero", 0.5),
+            ("no idea at all here", 0.0),
+        ):
+            row = {"qid": qid, "reference_answer": reference, "answer": answer, "score": score}
+            lines.append(json.dumps(row) + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    every = json.loads(_last_json(runner.invoke(cli, ["calibrate", str(path), "--json"]).output))
+    result = runner.invoke(cli, ["calibrate", str(path), "--json", "--exclude-qid", "b"])
+    data = json.loads(_last_json(result.output))
+    assert every["all"]["n"] == 8
+    assert data["all"]["n"] == 4
+    assert data["excluded_lines"] == 4
+    assert [g["question"] for g in data["per_question"]] == ["a"]
+    both = runner.invoke(cli, ["calibrate", str(path), "--exclude-qid", "a", "--exclude-qid", "b"])
+    assert both.exit_code != 0
+    text = runner.invoke(cli, ["calibrate", str(path), "--exclude-qid", "a"])
+    assert "left out qid a: 4 answers" in text.output
 
 
 def _last_json(output: str) -> str:
