@@ -60,11 +60,10 @@ class AnswerService:
             states = await self.repo.live_states(keys)
             seen = await self.repo.known_event_ids(event_ids)
             plan = _plan(items, posts, states, seen)
-            if plan.inserts:
-                await self.repo.insert_many(plan.inserts)
+            new_ids = await self.repo.insert_many(plan.inserts) if plan.inserts else []
             if plan.replaces:
                 await self.repo.replace_many(plan.replaces)
-            ids = await self.repo.ids_for(plan.inserted_keys)
+            ids = dict(zip(plan.inserted_keys, new_ids, strict=True))
         # Rows first inserted by this batch get their ids now, whatever the outcome.
         return [
             replace(result, answer_id=ids[keys[index]])

@@ -53,9 +53,9 @@ class NewAnswerRow:
 
 
 _INSERT = (
-    "INSERT INTO answers (team_id, post_id, user_id, channel_id, day, ranked, text, source,"
+    "INSERT INTO answers (id, team_id, post_id, user_id, channel_id, day, ranked, text, source,"
     " message_ts, event_id, answered_at, last_event_at, score, points, grade, graded_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _REPLACE = (
     "UPDATE answers SET text = ?, source = ?, message_ts = ?, event_id = ?, answered_at = ?,"
@@ -64,8 +64,9 @@ _REPLACE = (
 )
 
 
-def insert_params(row: NewAnswerRow) -> tuple[Any, ...]:
+def insert_params(answer_id: int, row: NewAnswerRow) -> tuple[Any, ...]:
     return (
+        answer_id,
         row.team_id,
         row.post_id,
         row.user_id,
@@ -119,23 +120,27 @@ class AnswerRepository:
         )
         return {row[0] for row in rows}
 
-    async def insert_many(self, rows: Sequence[NewAnswerRow]) -> None:
-        await self.db.executemany(_INSERT, [insert_params(row) for row in rows])
+    async def insert_many(self, rows: Sequence[NewAnswerRow]) -> list[int]:
+        """Insert rows and return their ids; must run inside a write transaction.
+
+        Ids are assigned here from MAX(id): the write lock taken by BEGIN IMMEDIATE means
+        nobody else inserts in between, and it saves reading the ids back afterwards.
+        (A server database would use a sequence or INSERT ... RETURNING instead.)
+        """
+        if not self.db.in_transaction():
+            raise RuntimeError("insert_many needs the caller's write transaction")
+        row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM answers")
+        first = int(row[0]) + 1 if row else 1
+        ids = list(range(first, first + len(rows)))
+        await self.db.executemany(
+            _INSERT, [insert_params(i, r) for i, r in zip(ids, rows, strict=True)]
+        )
+        return ids
 
     async def replace_many(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Rows of (text, source, message_ts, event_id, answered_at, last_event_at, score,
         points, grade, graded_at, id)."""
         await self.db.executemany(_REPLACE, rows)
-
-    async def ids_for(self, keys: Sequence[tuple[int, str]]) -> dict[tuple[int, str], int]:
-        if not keys:
-            return {}
-        rows = await self.db.fetchall(
-            "SELECT a.post_id, a.user_id, a.id FROM json_each(?) AS k"
-            " JOIN answers AS a ON a.post_id = k.value ->> 0 AND a.user_id = k.value ->> 1",
-            (json.dumps([list(key) for key in keys]),),
-        )
-        return {(row[0], row[1]): row[2] for row in rows}
 
     async def set_grades(self, rows: Sequence[tuple[float, int, str, str, int]]) -> None:
         """Rows of (score, points, grade JSON, graded_at, answer id)."""

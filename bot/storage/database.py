@@ -87,6 +87,10 @@ class Database:
             finally:
                 _current.reset(token)
 
+    def in_transaction(self) -> bool:
+        """True inside a transaction this task opened."""
+        return _inside(self)
+
     @asynccontextmanager
     async def _savepoint(self) -> AsyncIterator[None]:
         self._savepoints += 1
