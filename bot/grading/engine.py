@@ -14,6 +14,7 @@ from rapidfuzz.distance import LCSseq
 
 from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
 from bot.grading.rubric import (
+    PROMPT_TERM_DISCOUNT,
     CompiledKeyPoint,
     CompiledRubric,
     Rubric,
@@ -193,10 +194,21 @@ def auto_score(
     )
     top = weighted[: compiled.claims_needed]
     claims = sum(c for c, _ in top) / sum(w for _, w in top)
-    recall = 0.0
-    if compiled.reference_keys:
-        recall = len(compiled.reference_keys.intersection(view.keys)) / len(compiled.reference_keys)
+    recall = reference_recall(view, compiled)
     return (1 - RECALL_BLEND) * claims + RECALL_BLEND * min(1.0, recall / RECALL_FULL)
+
+
+def reference_recall(view: AnswerView, compiled: CompiledRubric) -> float:
+    """Share of the reference's content words the answer uses.
+
+    Words the prompt also uses count PROMPT_TERM_DISCOUNT each, as in key points: every
+    answer echoes the question, so echoing it says little about understanding.
+    """
+    if not compiled.reference_weight:
+        return 0.0
+    found = compiled.reference_keys.intersection(view.keys)
+    echoed = len(found & compiled.reference_prompt_keys) if compiled.reference_prompt_keys else 0
+    return (len(found) - (1 - PROMPT_TERM_DISCOUNT) * echoed) / compiled.reference_weight
 
 
 def _status_and_credit(similarity: float) -> tuple[str, float]:

@@ -250,6 +250,10 @@ class CompiledRubric:
     typo_cache: dict[str, str]
     auto: bool
     reference_keys: frozenset[str] = frozenset()  # content keys of the reference
+    # Of those, the ones the prompt also uses, and the weighted size of the reference's
+    # vocabulary when they count PROMPT_TERM_DISCOUNT each (see engine.reference_recall).
+    reference_prompt_keys: frozenset[str] = frozenset()
+    reference_weight: float = 0.0
     # Claims a full answer needs: the count the prompt asks for ("state at least 4"), else
     # every derived claim. Only used for auto key points.
     claims_needed: int = 1
@@ -305,6 +309,7 @@ class CompiledRubric:
         reference_tokens = tokenize(clean_markup(rubric.reference))
         vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
         key_point_words = tuple(t.key for variants in tokenized for t in variants[0][1])
+        reference_keys = frozenset(t.key for t in reference_tokens if t.content)
         return cls(
             key_points=tuple(compiled_points),
             term_weight=term_weight,
@@ -314,7 +319,10 @@ class CompiledRubric:
             key_point_words=key_point_words,
             typo_cache={},
             auto=rubric.auto_key_points,
-            reference_keys=frozenset(t.key for t in reference_tokens if t.content),
+            reference_keys=reference_keys,
+            reference_prompt_keys=reference_keys & prompt_keys,
+            reference_weight=len(reference_keys)
+            - (1 - PROMPT_TERM_DISCOUNT) * len(reference_keys & prompt_keys),
             claims_needed=min(
                 len(compiled_points), requested_count(rubric.prompt) or len(compiled_points)
             ),

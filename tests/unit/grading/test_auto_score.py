@@ -71,3 +71,22 @@ def test_aside_words_of_a_derived_claim_weigh_less():
     explicit = Rubric.from_reference(claim, [claim])
     variant = explicit.compiled.key_points[0].variants[0]
     assert len(set(variant.weights)) == 1
+
+
+def test_reference_recall_discounts_words_the_prompt_uses():
+    from bot.grading.engine import AnswerView, reference_recall
+    from bot.grading.rubric import PROMPT_TERM_DISCOUNT
+    from bot.grading.text import tokenize
+
+    rubric = Rubric.from_reference(
+        "Bagging reduces variance by averaging bootstrap models.", prompt="What does bagging do?"
+    )
+    compiled = rubric.compiled
+
+    def recall(answer: str) -> float:
+        return reference_recall(AnswerView.build(answer, tokenize(answer), compiled), compiled)
+
+    echo, substance = recall("bagging"), recall("variance")
+    assert echo == pytest.approx(PROMPT_TERM_DISCOUNT * substance)
+    assert recall("Bagging reduces variance by averaging bootstrap models.") == pytest.approx(1.0)
+    assert recall("") == 0.0
