@@ -51,6 +51,9 @@ TYPO_MIN_LENGTH = 5
 # Negation is judged only for short, atomic key points: in a long claim one negated word
 # among many is a detail, not a contradiction.
 NEGATION_MAX_WORDS = 8
+# Claims derived from a reference are its sentences, not atomic assertions: polarity is
+# judged on them only when they are this short.
+AUTO_NEGATION_MAX_WORDS = 4
 
 # Weighted coverage that earns the full score (see coverage_to_score).
 EXPLICIT_FULL_COVERAGE = 0.85
@@ -240,6 +243,7 @@ class AnswerView:
     word_count: int
     content_count: int
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
+    negation_max_words: int = NEGATION_MAX_WORDS
 
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
@@ -276,6 +280,7 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
+            negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
         )
 
     def snippet(self, span: tuple[int, int]) -> str:
@@ -401,7 +406,7 @@ def _reach(variant: Variant, positions: dict[str, list[int]]) -> float:
 
 def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
     """The match with its negation judged, on the first tied window that agrees in polarity."""
-    if match.span is None or len(variant.keys) > NEGATION_MAX_WORDS:
+    if match.span is None or len(variant.keys) > view.negation_max_words:
         return match
     negated_variant = variant.negations > 0
     for span in (match.span, *match.alternatives):

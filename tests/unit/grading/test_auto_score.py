@@ -90,3 +90,15 @@ def test_reference_recall_discounts_words_the_prompt_uses():
     assert echo == pytest.approx(PROMPT_TERM_DISCOUNT * substance)
     assert recall("Bagging reduces variance by averaging bootstrap models.") == pytest.approx(1.0)
     assert recall("") == 0.0
+
+
+def test_negation_is_judged_only_on_short_derived_claims():
+    short = Rubric.from_reference("Dropout is disabled at test time.")
+    flagged = grade(short, "Dropout is not disabled at test time, it stays on.")
+    assert "negated" in [f.code for f in flagged.flags]
+    # Five content words: a reference sentence, whose polarity is no longer judged.
+    long = Rubric.from_reference("Dropout zeroes random hidden units in training.")
+    answer = "Dropout does not zero random hidden units in training."
+    assert "negated" not in [f.code for f in grade(long, answer).flags]
+    explicit = Rubric.from_reference("", ["Dropout zeroes random hidden units in training."])
+    assert "negated" in [f.code for f in grade(explicit, answer).flags]
