@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -362,7 +363,8 @@ async def _measure(db: Database, samples: int, record_n: int, batch: int, seed: 
     opened = datetime.combine(date.fromisoformat(NEW_DAY), datetime.min.time(), UTC) + timedelta(
         hours=9
     )
-    post_ids = []
+    post_ids: list[int] = []
+    channel_of: dict[int, str] = {}
     for channel in channels[: max(4, record_n // len(users) * 2 + 4)]:
         post = await store.posts.create(
             big,
@@ -375,6 +377,7 @@ async def _measure(db: Database, samples: int, record_n: int, batch: int, seed: 
             topics=["pca"],
         )
         post_ids.append(post.id)
+        channel_of[post.id] = post.channel_id
     half = len(post_ids) // 2
     service_posts, raw_posts = post_ids[:half], post_ids[half:]
 
@@ -400,8 +403,11 @@ async def _measure(db: Database, samples: int, record_n: int, batch: int, seed: 
             )
         return items
 
-    items = items_for(service_posts, "EvS")
-    raw_rows = [raw_row(it, channels[0]) for it in items_for(raw_posts, "EvR")]
+    run = uuid.uuid4().hex[:8]  # a reused file keeps earlier runs' event ids
+    items = items_for(service_posts, f"EvS{run}")
+    raw_rows = [
+        raw_row(it, channel_of[it.answer.post_id]) for it in items_for(raw_posts, f"EvR{run}")
+    ]
     insert = (
         "INSERT INTO {table} (team_id, post_id, user_id, channel_id, day, ranked, text, source,"
         " message_ts, event_id, answered_at, last_event_at, score, points, grade, graded_at)"
@@ -437,7 +443,7 @@ async def _measure(db: Database, samples: int, record_n: int, batch: int, seed: 
         assert all(r.duplicate for r in outcome)
     replay_s = time.perf_counter() - start
 
-    single = items_for(service_posts, "EvO")[: min(2000, record_n)]
+    single = items_for(service_posts, f"EvO{run}")[: min(2000, record_n)]
     single = [
         AnswerToRecord(
             AnswerIn(
