@@ -108,7 +108,10 @@ async def _serve_async(kind: str, secret: str, conn, response_urls: int) -> None
         server = HttpServer(app, host="127.0.0.1", port=0)
         url = await server.start()
         conn.send({"url": f"{url}/slack/events", "response_urls": []})
-    await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # wait for "stop"
+    loop = asyncio.get_running_loop()
+    while (await loop.run_in_executor(None, conn.recv)) == "cpu":
+        # CPU seconds this server process has used so far, to price each request.
+        conn.send(time.process_time())
 
 
 async def _no_auth(**_kwargs):
@@ -266,10 +269,16 @@ async def run(args) -> dict:
             )  # warm-up
             for level in levels:
                 bodies = [slash_body(next(urls, ""), n) for n in range(args.requests)]
+                conn.send("cpu")
+                cpu_before = conn.recv()
                 latencies = await measure(info["url"], secret, bodies, level)
+                await asyncio.sleep(0.5)  # let background work queued by the acks finish
+                conn.send("cpu")
+                cpu_ms = (conn.recv() - cpu_before) * 1000 / args.requests
                 results["servers"].setdefault(kind, {})[str(level)] = {
                     "p50_ms": round(statistics.median(latencies), 2),
                     "p99_ms": round(percentile(latencies, 0.99), 2),
+                    "server_cpu_ms_per_request": round(cpu_ms, 3),
                 }
         finally:
             conn.send("stop")
@@ -308,7 +317,8 @@ def main() -> None:
     )
     for kind, by_level in results["servers"].items():
         cells = "".join(f"{v['p50_ms']:>10.2f}/{v['p99_ms']:<9.2f}" for v in by_level.values())
-        print(f"{kind:<15}{cells}")
+        cpu = max(v["server_cpu_ms_per_request"] for v in by_level.values())
+        print(f"{kind:<15}{cells}   server CPU {cpu:.2f} ms/request")
     print("p99 ratio mlquiz / bare bolt:", results["p99_ratio_vs_bare_bolt"])
     ingest = results["ingest"]
     print(

@@ -10,22 +10,40 @@ from typing import Any
 log = logging.getLogger("mlquiz.tasks")
 
 
+DEFAULT_RUNNING = 8
+
+
 class BackgroundTasks:
     """Tracks every task so shutdown can let in-flight work finish and tests can wait
-    for it; failures are logged with the task's name rather than lost."""
+    for it; failures are logged with the task's name rather than lost.
 
-    def __init__(self) -> None:
+    At most `max_running` run at once; the rest wait their turn in order. On one event
+    loop, every running task's slices queue in front of the next ack, so a burst of
+    fifty commands would otherwise slow every ack in the burst, and Slack gives acks
+    three seconds while the follow-up message can come a moment later."""
+
+    def __init__(self, max_running: int = DEFAULT_RUNNING) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._idle = asyncio.Event()
         self._idle.set()
+        self._slots = asyncio.Semaphore(max_running)
         self.failures = 0
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=name)
+    def spawn(
+        self, coro: Coroutine[Any, Any, Any], *, name: str, urgent: bool = False
+    ) -> asyncio.Task[Any]:
+        """`urgent` work skips the queue: opening a modal must use its trigger within
+        three seconds even while every slot waits out a rate limit."""
+        work = coro if urgent else self._in_turn(coro)
+        task = asyncio.get_running_loop().create_task(work, name=name)
         self._tasks.add(task)
         self._idle.clear()
         task.add_done_callback(self._finished)
         return task
+
+    async def _in_turn(self, coro: Coroutine[Any, Any, Any]) -> Any:
+        async with self._slots:
+            return await coro
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)

@@ -25,6 +25,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 reply=reply_for(ctx, respond, body.get("response_url")),
             ),
             name="action:answer",
+            urgent=True,
         )
 
     @app.action(ids.ANOTHER_QUESTION)
@@ -54,6 +55,7 @@ def register(app: AsyncApp, ctx: AppContext) -> None:
                 reply=reply_for(ctx, respond, body.get("response_url")),
             ),
             name="action:appeal",
+            urgent=True,
         )
 
     @app.action(ids.HOME_PRACTICE)
