@@ -575,6 +575,55 @@ class _WordInfo(NamedTuple):
 _word_infos: dict[str, _WordInfo] = {}
 
 
+# Everyday words for the direction of a change, folded to one concept each: answers say
+# "lowers variance", "variance goes down" or "smaller variance" for "reduces variance",
+# and "divided by ten" for "decreases by a factor of ten". General English, not tied to
+# any question.
+_CONCEPT_WORDS = {
+    "decrease": (
+        "decrease",
+        "reduce",
+        "reduction",
+        "lower",
+        "shrink",
+        "smaller",
+        "drop",
+        "decline",
+        "diminish",
+        "fewer",
+        "divide",
+        "cut",
+        "shorter",
+        "lessen",
+    ),
+    "increase": (
+        "increase",
+        "raise",
+        "grow",
+        "growth",
+        "larger",
+        "bigger",
+        "higher",
+        "rise",
+        "multiply",
+        "longer",
+        "boost",
+        "enlarge",
+    ),
+}
+
+
+def _concept_table() -> dict[str, str]:
+    table = {}
+    for concept, words in _CONCEPT_WORDS.items():
+        for word in words:
+            table[stem_word(word)] = "~" + concept
+    return table
+
+
+_CONCEPTS: dict[str, str] = {}
+
+
 def _word_info(word: str) -> _WordInfo:
     """Everything tokenize needs about a lower-case word; memoised."""
     if word[0].isdigit():
@@ -584,7 +633,10 @@ def _word_info(word: str) -> _WordInfo:
             _word_infos[word] = info
         return info
     word = GREEK.get(word, word)
+    if not _CONCEPTS:
+        _CONCEPTS.update(_concept_table())
     stem = stem_word(word)
+    stem = _CONCEPTS.get(stem, stem)
     negation = word in NEGATIONS
     # Single letters and bare digits carry no claim on their own ("k", "2").
     content = not negation and len(word) > 1 and word not in STOPWORDS

@@ -67,7 +67,7 @@ def test_aside_words_of_a_derived_claim_weigh_less():
     rubric = Rubric.from_reference(claim)
     variant = rubric.compiled.key_points[0].variants[0]
     weights = dict(zip(variant.keys, variant.weights, strict=True))
-    assert weights["0.1"] == pytest.approx(weights["decreas"] * ASIDE_WEIGHT)
+    assert weights["0.1"] == pytest.approx(weights["~decrease"] * ASIDE_WEIGHT)
     explicit = Rubric.from_reference(claim, [claim])
     variant = explicit.compiled.key_points[0].variants[0]
     assert len(set(variant.weights)) == 1
@@ -102,3 +102,17 @@ def test_negation_is_judged_only_on_short_derived_claims():
     assert "negated" not in [f.code for f in grade(long, answer).flags]
     explicit = Rubric.from_reference("", ["Dropout zeroes random hidden units in training."])
     assert "negated" in [f.code for f in grade(explicit, answer).flags]
+
+
+def test_direction_words_are_one_concept():
+    reference = "Regularisation reduces the variance of the model."
+    rubric = Rubric.from_reference(reference, ["Regularisation reduces variance"])
+    for answer in (
+        "With regularisation the variance gets lower.",
+        "Regularisation makes variance smaller.",
+        "Regularisation decreases variance.",
+    ):
+        assert grade(rubric, answer).key_points[0].status == "covered", answer
+    same = grade(rubric, "Regularisation makes variance smaller.").key_points[0].similarity
+    opposite = grade(rubric, "Regularisation increases variance.").key_points[0].similarity
+    assert opposite < same
