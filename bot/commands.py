@@ -105,13 +105,21 @@ def closest(given: str, choices: tuple[str, ...] | list[str], *, cutoff: float) 
     return Suggestion(good[0] if good else None, good)
 
 
-def match_topic(words: tuple[str, ...], topics: dict[str, str]) -> Suggestion:
-    """Match free text against topic slugs and their labels (slug -> label)."""
+def match_topic(
+    words: tuple[str, ...],
+    topics: dict[str, str],
+    aliases: dict[str, str] | None = None,
+) -> Suggestion:
+    """Match free text against topic slugs, their labels (slug -> label) and the names
+    people use for them (alias -> slug, e.g. "pca" -> dimensionality-reduction)."""
     if not words:
         return Suggestion(None)
     query = " ".join(words).lower().replace("_", "-")
     if query in topics:
         return Suggestion(query, [query])
+    aliases = {a: slug for a, slug in (aliases or {}).items() if slug in topics}
+    if query in aliases:
+        return Suggestion(aliases[query], [aliases[query]])
     slug_query = query.replace(" ", "-")
     if slug_query in topics:
         return Suggestion(slug_query, [slug_query])
@@ -119,6 +127,14 @@ def match_topic(words: tuple[str, ...], topics: dict[str, str]) -> Suggestion:
     for slug, label in topics.items():
         candidates[slug.replace("-", " ")] = slug
         candidates[label.lower()] = slug
+    # Aliases forgive typos only (whole-string ratio): WRatio's partial matching would
+    # let "bayes" inside any text pick the Bayes topic.
+    typo = process.extractOne(
+        query, [a for a in aliases if len(a) > 3], scorer=fuzz.ratio, score_cutoff=85
+    )
+    if typo is not None:
+        slug = aliases[typo[0]]
+        return Suggestion(slug, [slug])
     found = process.extract(query, list(candidates), scorer=fuzz.WRatio, limit=6)
     ranked: list[str] = []
     for text, score, _ in found:

@@ -49,6 +49,8 @@ async def _on_new(ctx: AppContext, team_id: str, event_id: str | None, event: di
         post = await practice.find_practice_post(ctx, incoming)
         if post is not None:
             await practice.answer_practice(ctx, incoming, post)
+        else:
+            await practice.no_open_question(ctx, incoming)
         return
     if not incoming.thread_ts or incoming.thread_ts == incoming.message_ts:
         return  # top-level channel chatter is not an answer

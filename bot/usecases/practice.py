@@ -17,7 +17,7 @@ from bot.storage import AnswerIn
 from bot.usecases.context import AppContext
 from bot.usecases.replies import Reply
 from questionbank.models import Question
-from questionbank.topics import topic_label
+from questionbank.topics import TOPIC_ALIASES, topic_label
 
 log = logging.getLogger("mlquiz.practice")
 
@@ -50,7 +50,7 @@ def topic_choices(ctx: AppContext) -> dict[str, str]:
 async def ask(ctx: AppContext, *, team_id: str, user_id: str, args: AskArgs, reply: Reply) -> None:
     topic = None
     if args.topic_words:
-        found = match_topic(args.topic_words, topic_choices(ctx))
+        found = match_topic(args.topic_words, topic_choices(ctx), TOPIC_ALIASES)
         if found.best is None:
             asked = escape(" ".join(args.topic_words))
             hint = ", ".join(f"`{slug}`" for slug in found.alternatives[:3])
@@ -121,6 +121,18 @@ async def find_practice_post(ctx: AppContext, answer: IncomingAnswer):
     # A top-level DM while a question is open answers the newest open question.
     open_posts = await ctx.store.posts.open_in_channel(answer.team_id, answer.channel_id)
     return open_posts[-1] if open_posts else None
+
+
+async def no_open_question(ctx: AppContext, answer: IncomingAnswer) -> None:
+    """A DM that answers nothing: say how to get a question rather than stay silent."""
+    await ctx.client.chat_postMessage(
+        channel=answer.channel_id,
+        thread_ts=answer.thread_ts,
+        **plain(
+            "There is no open question here to answer. Type `/mlquiz ask [topic]` for a "
+            "new one, or `/mlquiz help` for everything I can do."
+        ).as_kwargs(),
+    )
 
 
 async def answer_practice(ctx: AppContext, answer: IncomingAnswer, post) -> None:

@@ -99,3 +99,21 @@ async def test_review_brings_back_a_poorly_answered_question(sandbox, users, clo
     assert review["ts"] != message["ts"]
     assert question.title.upper() in message_text(review)
     assert "Review" in message_text(review)
+
+
+async def test_topics_by_the_names_people_use(sandbox, users):
+    for name, topic in (
+        ("pca", "dimensionality-reduction"),
+        ("SGD", "gradient-descent"),
+        ("random forests", "ensembles"),
+        ("kl divergence", "information-theory"),
+    ):
+        dm, message = await _ask(sandbox, users[0], f"ask {name}")
+        _post, question = await _question_for(sandbox, dm, message)
+        assert question.primary_topic == topic, name
+
+
+async def test_a_dm_with_no_open_question_gets_a_hint(sandbox, users):
+    dm = sandbox.dm(users[2])
+    await sandbox.reply(users[2], "What is PCA?", channel_id=dm, thread_ts=None)
+    assert "no open question" in message_text(sandbox.standin.messages(dm)[-1])

@@ -86,3 +86,15 @@ def test_periods_and_mentions():
 @given(st.text(max_size=200))
 def test_any_text_parses_without_error(text):
     assert isinstance(parse_command(text), ParsedCommand | UnknownCommand)
+
+
+def test_aliases_resolve_to_topics():
+    aliases = {
+        "pca": "dimensionality-reduction",
+        "random forests": "ensembles",
+        "ghost": "not-a-topic",
+    }
+    topics = {"dimensionality-reduction": "Dimensionality reduction", "ensembles": "Ensembles"}
+    assert match_topic(("PCA",), topics, aliases).best == "dimensionality-reduction"
+    assert match_topic(("random", "forest"), topics, aliases).best == "ensembles"
+    assert match_topic(("ghost",), topics, aliases).best is None
