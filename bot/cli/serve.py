@@ -34,13 +34,16 @@ def serve(offline: bool) -> None:
         asyncio.run(_http(settings))
 
 
-async def _http(settings: Settings) -> None:
+async def _http(settings: Settings, on_started=None) -> None:
+    """Serve until SIGTERM/SIGINT; `on_started(runtime)` learns the bound URL (tests)."""
+    from bot import server
     from bot.runtime import start_runtime
-    from bot.server import wait_for_shutdown_signal
 
     runtime = await start_runtime(settings)
+    if on_started is not None:
+        on_started(runtime)
     try:
-        await wait_for_shutdown_signal()
+        await server.wait_for_shutdown_signal()
     finally:
         await runtime.stop()
 
@@ -48,15 +51,15 @@ async def _http(settings: Settings) -> None:
 async def _socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+    from bot import server
     from bot.runtime import start_runtime
-    from bot.server import wait_for_shutdown_signal
 
     runtime = await start_runtime(settings, serve_http=False)
     handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
     await handler.connect_async()
     log.info("connected to Slack over Socket Mode")
     try:
-        await wait_for_shutdown_signal()
+        await server.wait_for_shutdown_signal()
     finally:
         await handler.close_async()
         await runtime.stop()
