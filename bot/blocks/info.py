@@ -34,7 +34,8 @@ HELP_TEXT = """*Practice*
 • `/mlquiz` or `/mlquiz ask [topic] [easy|medium|hard]`: a question in your DMs now
 • `/mlquiz review`: bring back questions you found hard, when they are due
 • `/mlquiz stats [@user]`: answered, average, streak, rank, mastery per topic
-• `/mlquiz leaderboard [week|month|season|all]`: the top 10
+• `/mlquiz leaderboard [week|month|season|all]`: the top 10 (in a daily-question
+  channel, that channel's)
 • `/mlquiz topics`: every topic with its question count
 *Channel admins*
 • `/mlquiz schedule 09:00 Europe/Berlin weekdays`: a daily question in this channel
@@ -60,9 +61,11 @@ def leaderboard_lines(rows: Sequence[Any]) -> list[str]:
 
 
 def leaderboard_message(rows: Sequence[Any], *, period: str, scope: str) -> Message:
-    title = f"Leaderboard: {PERIOD_TITLES.get(period, period)} ({scope})"
+    title = f"Leaderboard: {PERIOD_TITLES.get(period, period)}"
     body = "\n".join(leaderboard_lines(rows)) or "_Nobody has scored yet. Be the first!_"
-    return Message(text=title, blocks=render([header(title), section(body)]))
+    # The scope may be a channel mention, which only renders outside the plain-text header.
+    blocks = [header(title), context(f"Scope: {scope}"), section(body)]
+    return Message(text=f"{title} ({scope})", blocks=render(blocks))
 
 
 def mastery_lines(mastery: dict[str, Any], limit: int = 12) -> list[str]:

@@ -50,8 +50,13 @@ async def leaderboard(
         return
     tz = await user_tz(ctx, team_id, user_id)
     period = _period(period_name, ctx.now(), tz)
-    rows = await ctx.store.leaderboards.top(team_id, period=period, now=ctx.now(), limit=10)
-    await reply(info_blocks.leaderboard_message(rows, period=period_name, scope="workspace"))
+    # In a channel that runs the daily question, its own board is the one people mean.
+    here = channel_id and await ctx.store.schedules.get(team_id, channel_id) is not None
+    rows = await ctx.store.leaderboards.top(
+        team_id, channel_id=channel_id if here else None, period=period, now=ctx.now(), limit=10
+    )
+    scope = f"<#{channel_id}>" if here else "workspace"
+    await reply(info_blocks.leaderboard_message(rows, period=period_name, scope=scope))
 
 
 async def topics(ctx: AppContext, *, reply: Reply) -> None:

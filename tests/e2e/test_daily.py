@@ -297,3 +297,34 @@ async def test_weekly_recap_goes_out_once_on_the_configured_day(sandbox, users, 
     assert "@U0BAYES" in text and "Hardest question" in text and "5 question(s)" in text
     clock.set(datetime(2026, 3, 6, 18, 0, tzinfo=UTC))
     assert (await sandbox.tick()).recaps == []
+
+
+async def test_leaderboard_in_a_scheduled_channel_is_the_channels_own(sandbox, users, clock):
+    ada, bayes = users[0], users[1]
+    await sandbox.command(ada, "post-now")  # no schedule yet: a workspace board
+    [message] = daily_posts(sandbox)
+    _post, question = await _post_of(sandbox, message)
+    await sandbox.reply(
+        bayes,
+        answer_from(question, len(question.key_points)),
+        channel_id=CHANNEL_ID,
+        thread_ts=message["ts"],
+    )
+    await sandbox.command(ada, "reveal")
+    await sandbox.command(bayes, "leaderboard")
+    assert "Scope: workspace" in last_ephemeral(sandbox, bayes)
+    await sandbox.command(ada, "schedule 09:00 Europe/Berlin weekdays")
+    await sandbox.command(bayes, "leaderboard week")
+    board = last_ephemeral(sandbox, bayes)
+    assert f"Scope: #{CHANNEL_ID}" in board and "@U0BAYES" in board
+
+
+async def test_profiles_are_refreshed_after_a_day(sandbox, users, clock):
+    ada = users[0]
+    await sandbox.command(ada, "stats")
+    sandbox.standin.add_user(ada, name="ada", tz="Asia/Tokyo", is_admin=True)
+    await sandbox.command(ada, "stats")
+    assert (await sandbox.ctx.store.users.get(sandbox.ctx.team_id, ada)).tz == "Europe/Berlin"
+    clock.advance(days=2)
+    await sandbox.command(ada, "stats")
+    assert (await sandbox.ctx.store.users.get(sandbox.ctx.team_id, ada)).tz == "Asia/Tokyo"
