@@ -610,6 +610,9 @@ _CONCEPT_WORDS = {
         "boost",
         "enlarge",
     ),
+    # Whether a claim holds: "the right class" is "the correct class".
+    "correct": ("correct", "correctly", "right", "accurate", "accurately"),
+    "wrong": ("wrong", "wrongly", "incorrect", "incorrectly", "erroneous", "inaccurate"),
 }
 
 

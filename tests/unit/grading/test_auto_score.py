@@ -116,3 +116,13 @@ def test_direction_words_are_one_concept():
     same = grade(rubric, "Regularisation makes variance smaller.").key_points[0].similarity
     opposite = grade(rubric, "Regularisation increases variance.").key_points[0].similarity
     assert opposite < same
+
+
+def test_correctness_words_are_one_concept():
+    rubric = Rubric.from_reference("", ["The model predicts the correct class"])
+    answer = "The model predicts the right class for each example."
+    assert grade(rubric, answer).key_points[0].status == "covered"
+    wrong = Rubric.from_reference("", ["The model predicts the wrong class"])
+    answer = "It predicts an incorrect class when the features shift."
+    assert grade(wrong, answer).key_points[0].status == "covered"
+    assert grade(rubric, answer).key_points[0].status != "covered"
