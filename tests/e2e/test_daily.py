@@ -328,3 +328,39 @@ async def test_profiles_are_refreshed_after_a_day(sandbox, users, clock):
     clock.advance(days=2)
     await sandbox.command(ada, "stats")
     assert (await sandbox.ctx.store.users.get(sandbox.ctx.team_id, ada)).tz == "Asia/Tokyo"
+
+
+async def test_reveal_interrupted_by_slack_resumes_without_doubling(sandbox, users, clock):
+    ada, bayes, clara = users
+    await sandbox.command(ada, "schedule 09:00 Europe/Berlin weekdays")
+    clock.set(datetime(2026, 3, 2, 8, 0, 30, tzinfo=UTC))
+    await sandbox.tick()
+    [message] = daily_posts(sandbox)
+    _post, question = await _post_of(sandbox, message)
+    for user in (bayes, clara):
+        await sandbox.reply(
+            user, answer_from(question, 3), channel_id=CHANNEL_ID, thread_ts=message["ts"]
+        )
+    # Slack accepts the summary and the post update, then fails every DM.
+    sandbox.standin.inject_fault("conversations.open", status=500, times=10_000)
+    clock.set(datetime(2026, 3, 2, 16, 0, 30, tzinfo=UTC))
+    report = await sandbox.tick()
+    assert report.failed and not report.revealed
+    await sandbox.command(ada, "config")
+    assert "reveal of post" in last_ephemeral(sandbox, ada)
+
+    clock.set(datetime(2026, 3, 2, 16, 1, tzinfo=UTC))
+    assert (await sandbox.tick()).failed, "still down: retried, failed again, still visible"
+    sandbox.standin.clear_faults()
+    clock.set(datetime(2026, 3, 2, 16, 2, tzinfo=UTC))
+    assert len((await sandbox.tick()).revealed) == 1, "a failed reveal is retried next tick"
+    summaries = [
+        m
+        for m in thread_replies(sandbox, CHANNEL_ID, message["ts"])
+        if "ANSWERS ARE IN" in message_text(m)
+    ]
+    assert len(summaries) == 1, "the summary posted before the failure is not posted again"
+    for user in (bayes, clara):
+        assert len(sandbox.standin.messages(sandbox.dm(user))) == 1
+    clock.set(datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
+    assert (await sandbox.tick()).revealed == []
