@@ -188,6 +188,11 @@ async def reveal_post(ctx: AppContext, post, *, owner: str) -> bool:
     """Grade everyone, post the reveal, close the post, DM feedback. Exactly once:
     the post is claimed with a lease and every finished step is recorded."""
     now = ctx.now()
+    if post.message_ts is None:
+        # The question never reached Slack (its posting failed for good): nothing to
+        # reveal, and a reveal would show answers to a question nobody saw.
+        await ctx.store.posts.mark_failed(post.id, "the question was never posted", now)
+        return False
     if not await ctx.store.reveals.claim(post.id, owner=owner, now=now, lease=REVEAL_LEASE):
         return False
     question = ctx.bank.get(post.question_id)

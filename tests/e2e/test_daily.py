@@ -364,3 +364,17 @@ async def test_reveal_interrupted_by_slack_resumes_without_doubling(sandbox, use
         assert len(sandbox.standin.messages(sandbox.dm(user))) == 1
     clock.set(datetime(2026, 3, 2, 17, 0, tzinfo=UTC))
     assert (await sandbox.tick()).revealed == []
+
+
+async def test_a_question_that_never_reached_slack_is_never_revealed(sandbox, users, clock):
+    await sandbox.command(users[0], "schedule 09:00 Europe/Berlin weekdays")
+    sandbox.standin.inject_fault("chat.postMessage", status=500, times=10_000)
+    clock.set(datetime(2026, 3, 2, 8, 0, 30, tzinfo=UTC))
+    assert (await sandbox.tick()).failed
+    sandbox.standin.clear_faults()
+    clock.set(datetime(2026, 3, 2, 16, 0, 30, tzinfo=UTC))  # past grace and the deadline
+    report = await sandbox.tick()
+    assert report.revealed == [] and report.posted == []
+    assert not sandbox.standin.messages(CHANNEL_ID)
+    [post] = await sandbox.ctx.store.posts.failed(sandbox.ctx.team_id)
+    assert post.status == "failed" and "never posted" in post.error
