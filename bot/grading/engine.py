@@ -326,7 +326,9 @@ class AnswerView:
 
 
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
-    if key in compiled.vocabulary or len(key) < TYPO_MIN_LENGTH:
+    # A concept key ("~disadvantage") comes from a word list, never from a typo, and may sit
+    # one prefix away from its opposite ("~advantage").
+    if key in compiled.vocabulary or len(key) < TYPO_MIN_LENGTH or key[0] == "~":
         return key
     cached = compiled.typo_cache.get(key)
     if cached is not None:

@@ -613,6 +613,9 @@ _CONCEPT_WORDS = {
     # Whether a claim holds: "the right class" is "the correct class".
     "correct": ("correct", "correctly", "right", "accurate", "accurately"),
     "wrong": ("wrong", "wrongly", "incorrect", "incorrectly", "erroneous", "inaccurate"),
+    # Pros and cons: "a drawback of X" is "a disadvantage of X".
+    "advantage": ("advantage", "benefit"),
+    "disadvantage": ("disadvantage", "drawback", "downside"),
 }
 
 

@@ -126,3 +126,12 @@ def test_correctness_words_are_one_concept():
     answer = "It predicts an incorrect class when the features shift."
     assert grade(wrong, answer).key_points[0].status == "covered"
     assert grade(rubric, answer).key_points[0].status != "covered"
+
+
+def test_pros_and_cons_words_are_one_concept():
+    rubric = Rubric.from_reference("", ["A disadvantage of bagging is slower inference"])
+    answer = "One drawback of bagging is the slower inference."
+    result = grade(rubric, answer).key_points[0]
+    assert result.status == "covered"
+    opposite = grade(rubric, "One benefit of bagging is the slower inference.").key_points[0]
+    assert opposite.similarity < result.similarity
