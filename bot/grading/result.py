@@ -10,7 +10,7 @@ PASS_THRESHOLD = 0.6
 
 # Bumped whenever a change to the grader can move scores, so stored grades say which
 # grader produced them.
-GRADER_VERSION = "3"
+GRADER_VERSION = "4"
 
 Status = Literal["covered", "partial", "missed"]
 FlagCode = Literal["too_short", "keyword_list", "copied_reference", "off_topic", "negated"]
