@@ -187,15 +187,19 @@ async def post_now(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
         spec = ScheduleSpec(time=time(9, 0), tz=now_local_tz)
     now = ctx.now()
     # A manual post never takes a scheduled slot's place, so it carries no slot date.
-    post = await daily.post_question(
-        ctx,
-        team_id=team_id,
-        channel_id=channel_id,
-        spec=spec,
-        schedule_id=None,  # a manual post never takes a slot
-        slot_date=None,
-        now=now,
-    )
+    try:
+        post = await daily.post_question(
+            ctx,
+            team_id=team_id,
+            channel_id=channel_id,
+            spec=spec,
+            schedule_id=None,  # a manual post never takes a slot
+            slot_date=None,
+            now=now,
+        )
+    except daily.NoQuestionAvailable as exc:
+        await reply(plain(f"Nothing to post: {exc}."))
+        return
     await reply(
         plain(
             f"📮 Posted a question; answers are revealed {format_local(post.deadline_at, spec.tz)}."

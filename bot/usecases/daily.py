@@ -43,12 +43,15 @@ async def choose_channel_question(
     ctx: AppContext, team_id: str, channel_id: str, pool: list[Question]
 ) -> Question:
     if not pool:
-        raise NoQuestionAvailable("no question matches this channel's topics and difficulty")
-    unused = set(
-        await ctx.store.questions.unused_for_channel(team_id, channel_id, [q.id for q in pool])
-    )
-    candidates = [q for q in pool if q.id in unused] or pool
-    return ctx.rng.choice(candidates)
+        raise NoQuestionAvailable(
+            "no question matches this channel's topics and difficulty; "
+            "widen them with `/mlquiz config topics all` or `config difficulty any`"
+        )
+    # Shuffled first, so the rotation's head is a random question the channel has not
+    # had, or, once it has had them all, the least recently asked one.
+    shuffled = ctx.rng.sample([q.id for q in pool], len(pool))
+    rotation = await ctx.store.questions.unused_for_channel(team_id, channel_id, shuffled)
+    return ctx.bank.get(rotation[0])
 
 
 async def post_question(

@@ -67,7 +67,7 @@ async def ask(ctx: AppContext, *, team_id: str, user_id: str, args: AskArgs, rep
         await reply(plain(f"There is no {what} question in the bank. Try `/mlquiz topics`."))
         return
     channel = await open_dm(ctx, user_id)
-    question = await choose_question(ctx, team_id, channel, pool)
+    question = await choose_question(ctx, team_id, user_id, pool)
     await send_question(ctx, team_id=team_id, user_id=user_id, channel=channel, question=question)
     await reply(plain(f"Sent you *{escape(question.title)}* in a DM. Good luck!"))
 
@@ -77,13 +77,11 @@ async def open_dm(ctx: AppContext, user_id: str) -> str:
     return response["channel"]["id"]
 
 
-async def choose_question(
-    ctx: AppContext, team_id: str, channel_id: str, pool: list[Question]
-) -> Question:
-    """A question this conversation has not had yet; the least recent once all were used."""
-    unused = await ctx.store.questions.unused_for_channel(team_id, channel_id, [q.id for q in pool])
-    candidates = [q for q in pool if q.id in set(unused)] or pool
-    return ctx.rng.choice(candidates)
+async def choose_question(ctx: AppContext, team_id: str, user_id: str, pool: list[Question]):
+    """A question this user has not been asked yet; the least recent once all were."""
+    shuffled = ctx.rng.sample([q.id for q in pool], len(pool))
+    rotation = await ctx.store.questions.unused_for_user(team_id, user_id, shuffled)
+    return ctx.bank.get(rotation[0])
 
 
 async def send_question(

@@ -378,3 +378,23 @@ async def test_a_question_that_never_reached_slack_is_never_revealed(sandbox, us
     assert not sandbox.standin.messages(CHANNEL_ID)
     [post] = await sandbox.ctx.store.posts.failed(sandbox.ctx.team_id)
     assert post.status == "failed" and "never posted" in post.error
+
+
+async def test_channel_rotation_and_an_empty_pool(sandbox, users, clock):
+    ada = users[0]
+    await sandbox.command(ada, "schedule 09:00 Europe/Berlin daily")
+    await sandbox.command(ada, "config topics convexity")
+    pool = {q.id for q in sandbox.ctx.bank.filter(topics=["convexity"], kind="technical")}
+    asked = []
+    for _ in range(len(pool) + 1):
+        clock.advance(hours=1)
+        await sandbox.command(ada, "post-now")
+        message = daily_posts(sandbox)[-1]
+        _post, question = await _post_of(sandbox, message)
+        asked.append(question.id)
+        await sandbox.command(ada, "reveal")
+    assert set(asked[:-1]) == pool and len(set(asked[:-1])) == len(pool)
+    assert asked[-1] == asked[0]
+    await sandbox.command(ada, "config topics ml-project")  # behavioral only: no channel pool
+    await sandbox.command(ada, "post-now")
+    assert "Nothing to post" in last_ephemeral(sandbox, ada)

@@ -117,3 +117,20 @@ async def test_a_dm_with_no_open_question_gets_a_hint(sandbox, users):
     dm = sandbox.dm(users[2])
     await sandbox.reply(users[2], "What is PCA?", channel_id=dm, thread_ts=None)
     assert "no open question" in message_text(sandbox.standin.messages(dm)[-1])
+
+
+async def test_practice_does_not_repeat_until_the_topic_is_exhausted(sandbox, users, clock):
+    ada = users[0]
+    pool = [
+        q.id
+        for q in sandbox.ctx.bank.filter(topics=["convexity"])
+        if q.primary_topic == "convexity"
+    ]
+    asked = []
+    for _ in range(len(pool) + 1):
+        clock.advance(minutes=5)
+        dm, message = await _ask(sandbox, ada, "ask convexity")
+        _post, question = await _question_for(sandbox, dm, message)
+        asked.append(question.id)
+    assert sorted(asked[:-1]) == sorted(pool), "every question once before any repeat"
+    assert asked[-1] == asked[0], "then the least recently asked comes back first"
