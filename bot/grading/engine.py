@@ -6,7 +6,10 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import accumulate, compress, pairwise
+from operator import add, itemgetter, ne
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -243,32 +246,38 @@ class AnswerView:
     word_count: int
     content_count: int
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
+    # The content keys joined by spaces, and where each starts in it (one extra entry at
+    # the end): every word window and sentence that _fuzzy compares is a slice of it.
+    joined: str = ""
+    offsets: list[int] = field(default_factory=list)
     negation_max_words: int = NEGATION_MAX_WORDS
 
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
-        content_index = [i for i, t in enumerate(tokens) if t.content]
-        keys = [_fold_typo(tokens[i].key, compiled) for i in content_index]
-        folded = {
-            tokens[i].key: key
-            for i, key in zip(content_index, keys, strict=True)
-            if key != tokens[i].key
+        # C-level passes (compress, map) over the tokens: this runs once per answer, on
+        # every word of it.
+        is_content = list(map(_CONTENT, tokens))
+        content_index = list(compress(range(len(tokens)), is_content))
+        raw_keys = list(compress(map(_KEY, tokens), is_content))
+        # Each distinct key is typo-folded once; most keys are rubric words or too short.
+        fold = {
+            key: _fold_typo(key, compiled)
+            for key in dict.fromkeys(raw_keys)
+            if key not in compiled.vocabulary
         }
+        keys = list(map(fold.get, raw_keys, raw_keys))
+        folded = {raw: key for raw, key in fold.items() if key != raw}
         positions: dict[str, list[int]] = {}
         for pos, key in enumerate(keys):
             positions.setdefault(key, []).append(pos)
         n = len(keys)
         # Content-word spans of sentences, and the sentence of each content word.
-        sentence_spans: list[tuple[int, int]] = []
+        sentences = list(compress(map(_SENTENCE, tokens), is_content))
+        bounds = [0, *compress(range(1, n), map(ne, sentences[1:], sentences)), n] if n else [0]
+        sentence_spans = list(pairwise(bounds))
         sentence_of: list[int] = []
-        first = 0
-        for pos in range(1, n + 1):
-            if pos == n or (
-                tokens[content_index[pos]].sentence != tokens[content_index[first]].sentence
-            ):
-                sentence_of.extend([len(sentence_spans)] * (pos - first))
-                sentence_spans.append((first, pos))
-                first = pos
+        for number, (first, last) in enumerate(sentence_spans):
+            sentence_of.extend([number] * (last - first))
         return cls(
             text=text,
             tokens=tokens,
@@ -280,8 +289,15 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
+            joined=" ".join(keys),
+            # Each key starts after the earlier keys and one space per earlier key.
+            offsets=list(map(add, accumulate(map(len, keys), initial=0), range(n + 1))),
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
         )
+
+    def words(self, first: int, last: int) -> str:
+        """Content keys [first, last) joined by spaces, as " ".join(self.keys[first:last])."""
+        return self.joined[self.offsets[first] : self.offsets[last] - 1]
 
     def snippet(self, span: tuple[int, int]) -> str:
         first, last = span
@@ -323,6 +339,11 @@ class AnswerView:
         return any(
             fold.get(self.tokens[i].key, self.tokens[i].key) not in asserted for i in governed
         )
+
+
+_KEY = itemgetter(Token._fields.index("key"))
+_CONTENT = itemgetter(Token._fields.index("content"))
+_SENTENCE = itemgetter(Token._fields.index("sentence"))
 
 
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
@@ -399,7 +420,7 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
 
 def _reach(variant: Variant, positions: dict[str, list[int]]) -> float:
     """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
-    present = sum(w for k, w in zip(variant.keys, variant.weights, strict=True) if k in positions)
+    present = sum(compress(variant.weights, map(positions.__contains__, variant.keys)))
     if not present:
         return 0.0
     ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
@@ -492,6 +513,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
     return similarity, best_spans
 
 
+@cache
 def _share_needed(n_keys: int) -> float:
     """Share of a key point's (weighted) words that counts as saying it.
 
@@ -511,12 +533,12 @@ def _fuzzy(
     proportional to the key point, not to the answer.
     """
     size = _bucket(len(variant.keys))
-    keys = view.keys
     n = view.content_count
     first_start = max(0, near[0] - size + 1)
     last_start = max(first_start, min(near[1] - 1, n - size))
     starts = range(first_start, last_start + 1)
-    strings = [" ".join(keys[i : i + size]) for i in starts]
+    words = view.words
+    strings = [words(i, min(i + size, n)) for i in starts]
     best = 0.0
     best_span: tuple[int, int] | None = None
     found = process.extractOne(variant.joined, strings, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR)
@@ -536,7 +558,7 @@ def _fuzzy(
     if sentence_spans:
         found = process.extractOne(
             variant.joined,
-            [" ".join(keys[a:b]) for a, b in sentence_spans],
+            [words(a, b) for a, b in sentence_spans],
             scorer=fuzz.token_sort_ratio,
             score_cutoff=max(FUZZY_FLOOR, best),
         )
@@ -561,10 +583,14 @@ def is_keyword_list(view: AnswerView) -> bool:
     if view.content_count < 3:
         return False
     # Single letters and numbers ("k-1", "p(y|x)", "0.8") are neither terms nor glue.
-    function_words = sum(
-        1 for t in view.tokens if not t.content and len(t.key) > 1 and not is_number(t.key)
-    )
-    terms = sum(1 for t in view.tokens if t.content and not is_number(t.key))
+    function_words = terms = 0
+    for t in view.tokens:
+        if is_number(t.key):
+            continue
+        if t.content:
+            terms += 1
+        elif len(t.key) > 1:
+            function_words += 1
     if terms < 3:
         return False
     function_share = function_words / (function_words + terms)
@@ -588,6 +614,10 @@ def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
     # point of three in the rubric's words has not copied the rubric.
     for source, share in ((compiled.reference_words, 0.5), (compiled.key_point_words, 0.6)):
         if len(source) < 8:
+            continue
+        # The common subsequence is no longer than either side: skip the LCS when that
+        # already rules the copy out (an answer much longer or shorter than the source).
+        if len(source) / len(words) < 0.8 or len(words) / len(source) < share:
             continue
         common = LCSseq.similarity(words, source)
         if common / len(words) >= 0.8 and common / len(source) >= share:
