@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from bot.core.periods import local_day
-from bot.core.streaks import streaks
+from bot.core.streaks import Gap, streak_gaps, streaks, streaks_over_gaps
 from bot.services.leaderboards import LeaderboardService
 from bot.storage.clock import from_db
 from bot.storage.database import Database
@@ -49,6 +52,38 @@ class StatsService:
         )
 
     async def _streaks(self, team_id: str, user_id: str, now: datetime, tz: str) -> tuple[int, int]:
+        # Only the user's answered days are read, then one probe per gap between them:
+        # did any of their channels have a question on a day inside it? A gap is a
+        # range of UTC instants, exact when the zone's local date never steps back
+        # (a DST fall-back across midnight); otherwise every question day is read.
+        answered_at = await self.db.fetchall(
+            "SELECT DISTINCT substr(p.opened_at, 1, 16) || ':00+00:00'"
+            " FROM answers AS a JOIN posts AS p ON p.id = a.post_id"
+            " WHERE a.team_id = ? AND a.user_id = ? AND a.status = 'live'",
+            (team_id, user_id),
+        )
+        today = local_day(now, tz)
+        answered = {local_day(from_db(row[0]), tz) for row in answered_at}
+        gaps = streak_gaps(answered, today)
+        years = range(min(answered, default=today).year, today.year + 1)
+        if gaps and not all(_local_date_monotone(tz, year) for year in years):
+            return await self._streaks_scan(team_id, user_id, now, tz)
+        broken: set[Gap] = set()
+        if gaps:
+            bounds = [
+                [n, _day_start(after + timedelta(days=1), tz), _day_start(before, tz)]
+                for n, (after, before) in enumerate(gaps)
+            ]
+            rows = await self.db.fetchall(
+                _BROKEN_GAPS, (team_id, user_id, json.dumps(bounds), _FEW_CHANNELS)
+            )
+            broken = {gaps[int(row[0])] for row in rows}
+        result = streaks_over_gaps(answered, today, broken)
+        return result.current, result.best
+
+    async def _streaks_scan(
+        self, team_id: str, user_id: str, now: datetime, tz: str
+    ) -> tuple[int, int]:
         # A question day is a day one of the user's channels had a question, in the
         # user's zone; channels the user never answered in do not count against them.
         # Posting minutes, not posts: many channels post at the same minute, and every
@@ -81,3 +116,65 @@ class StatsService:
             (team_id, user_id),
         )
         return {row[0]: TopicMastery(row[0], int(row[1]), float(row[2])) for row in rows}
+
+
+# The gaps (index, first instant, end instant) holding a question of the user's
+# channels. With few channels, seek each channel's posts; with many, walk the
+# workspace's posts in time order (posts_team_timeline), where one of theirs turns up
+# within a few rows. Either way a gap costs a few index steps, not a full history.
+_FEW_CHANNELS = 16
+_BROKEN_GAPS = """
+WITH chans(channel_id) AS MATERIALIZED (
+    SELECT DISTINCT channel_id FROM answers WHERE team_id = ?1 AND user_id = ?2 AND ranked = 1
+), gaps(n, lo, hi) AS (
+    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)
+)
+SELECT n FROM gaps WHERE CASE WHEN (SELECT COUNT(*) FROM chans) <= ?4
+    THEN EXISTS (
+        SELECT 1 FROM chans CROSS JOIN posts AS p INDEXED BY posts_channel_history
+        ON p.team_id = ?1 AND p.channel_id = chans.channel_id
+        WHERE p.opened_at >= gaps.lo AND p.opened_at < gaps.hi
+          AND p.kind = 'channel' AND p.status != 'failed')
+    ELSE EXISTS (
+        SELECT 1 FROM posts AS p INDEXED BY posts_team_timeline
+        WHERE p.team_id = ?1 AND p.opened_at >= gaps.lo AND p.opened_at < gaps.hi
+          AND p.kind = 'channel' AND p.status != 'failed' AND p.channel_id IN chans)
+    END
+"""
+
+
+def _day_start(day: date, tz: str) -> str:
+    """The first instant of local `day` in `tz`, as stored text (zone offsets are whole
+    minutes, so comparing a posting time with it compares their local days)."""
+    return (
+        datetime.combine(day, time(), ZoneInfo(tz))
+        .astimezone(UTC)
+        .isoformat(timespec="microseconds")
+    )
+
+
+@lru_cache(maxsize=512)
+def _local_date_monotone(tz: str, year: int) -> bool:
+    """False if, during `year` (UTC), a clock change in `tz` turns the local date back
+    (a fall-back across midnight, as in Chile or Lebanon): then local days are no
+    longer ranges of instants and `_day_start` bounds would be wrong."""
+    zone = ZoneInfo(tz)
+    step = timedelta(days=1)  # clock changes are months apart
+    instant = datetime(year, 1, 1, tzinfo=UTC) - step
+    end = datetime(year + 1, 1, 1, tzinfo=UTC) + step
+    offset = instant.astimezone(zone).utcoffset()
+    while instant < end:
+        following = instant + step
+        next_offset = following.astimezone(zone).utcoffset()
+        if next_offset is not None and offset is not None and next_offset < offset:
+            low, high = instant, following  # offset(low) is old, offset(high) is new
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            if high.astimezone(zone).date() < low.astimezone(zone).date():
+                return False
+        instant, offset = following, next_offset
+    return True

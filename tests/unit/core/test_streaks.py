@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.periods import local_day
-from bot.core.streaks import Streak, streaks
+from bot.core.streaks import Streak, streak_gaps, streaks, streaks_over_gaps
 
 
 def weekdays(start: date, count: int) -> list[date]:
@@ -84,3 +84,23 @@ def test_best_is_the_longest_run_and_current_the_trailing_run(pattern):
         run = run + 1 if hit else 0
         runs.append(run)
     assert result == Streak(current=run, best=max(runs))
+
+
+_days = st.integers(0, 40).map(lambda n: date(2024, 1, 1) + timedelta(days=n))
+
+
+@given(st.sets(_days), st.sets(_days), _days)
+def test_gaps_between_answered_days_decide_the_same_streaks(asked, answered, today):
+    gaps = streak_gaps(answered, today)
+    assert all(before - after > timedelta(days=1) for after, before in gaps)
+    broken = {(after, before) for after, before in gaps if any(after < q < before for q in asked)}
+    assert streaks_over_gaps(answered, today, broken) == streaks(asked, answered, today)
+
+
+def test_the_gap_before_today_breaks_the_current_run_only():
+    answered = [date(2024, 1, 1), date(2024, 1, 2)]
+    today = date(2024, 1, 5)
+    assert streak_gaps(answered, today) == [(date(2024, 1, 2), today)]
+    assert streaks_over_gaps(answered, today, {(date(2024, 1, 2), today)}) == Streak(0, 2)
+    assert streaks_over_gaps(answered, today, set()) == Streak(2, 2)
+    assert streak_gaps(answered, date(2024, 1, 3)) == []  # nothing strictly between
