@@ -24,7 +24,14 @@ from bot.grading.rubric import (
     Variant,
     rubric_for,
 )
-from bot.grading.text import Token, clean_markup, governing_negations, is_number, tokenize
+from bot.grading.text import (
+    NEGATION_REACH,
+    Token,
+    clean_markup,
+    governing_negations,
+    is_number,
+    tokenize,
+)
 
 if TYPE_CHECKING:
     from questionbank.models import Question
@@ -250,6 +257,7 @@ class AnswerView:
     # the end): every word window and sentence that _fuzzy compares is a slice of it.
     joined: str = ""
     offsets: list[int] = field(default_factory=list)
+    negation_at: list[int] = field(default_factory=list)  # token indices of negation words
     negation_max_words: int = NEGATION_MAX_WORDS
 
     @classmethod
@@ -292,6 +300,7 @@ class AnswerView:
             joined=" ".join(keys),
             # Each key starts after the earlier keys and one space per earlier key.
             offsets=list(map(add, accumulate(map(len, keys), initial=0), range(n + 1))),
+            negation_at=list(compress(range(len(tokens)), map(_NEGATION, tokens))),
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
         )
 
@@ -308,6 +317,11 @@ class AnswerView:
             snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
         return snippet
 
+    def _negation_near(self, first: int, last: int) -> bool:
+        """Whether a negation word sits where governing_negations(first, last) looks."""
+        at = bisect_left(self.negation_at, first - NEGATION_REACH)
+        return at < len(self.negation_at) and self.negation_at[at] <= last
+
     def is_negated(self, span: tuple[int, int], keys: tuple[str, ...]) -> bool:
         """Whether a negation governs the matched words in the sentence holding most of them.
 
@@ -319,10 +333,18 @@ class AnswerView:
         if not matched:
             return False
         sentences = [self.tokens[self.content_index[p]].sentence for p in matched]
-        sentence = max(set(sentences), key=lambda s: (sentences.count(s), -s))
-        in_sentence = [
-            self.content_index[p] for p, s in zip(matched, sentences, strict=True) if s == sentence
-        ]
+        if sentences[0] == sentences[-1]:  # all in one sentence (sentences never decrease)
+            sentence = sentences[0]
+            in_sentence = [self.content_index[p] for p in matched]
+        else:
+            sentence = max(set(sentences), key=lambda s: (sentences.count(s), -s))
+            in_sentence = [
+                self.content_index[p]
+                for p, s in zip(matched, sentences, strict=True)
+                if s == sentence
+            ]
+        if not self._negation_near(in_sentence[0], in_sentence[-1]):
+            return False
         governed: set[int] = set()
         if not governing_negations(
             self.tokens, in_sentence[0], in_sentence[-1], wanted, self.folded, sentence, governed
@@ -344,6 +366,7 @@ class AnswerView:
 _KEY = itemgetter(Token._fields.index("key"))
 _CONTENT = itemgetter(Token._fields.index("content"))
 _SENTENCE = itemgetter(Token._fields.index("sentence"))
+_NEGATION = itemgetter(Token._fields.index("negation"))
 
 
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
@@ -398,7 +421,7 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
         reach = _reach(variant, positions)
         if reach <= best.similarity:
             continue
-        match = _match_variant(variant, view)
+        match = _match_variant(variant, view, beat=best.similarity)
         if match.similarity > best.similarity:
             best, best_variant = match, variant
     if best_variant is None:
@@ -438,9 +461,11 @@ def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
     return Match(match.similarity, match.span, True)
 
 
-def _match_variant(variant: Variant, view: AnswerView) -> Match:
+def _match_variant(variant: Variant, view: AnswerView, beat: float = -1.0) -> Match:
+    """The variant's best match; when even a perfect fuzzy score could not lift it above
+    `beat`, its overlap alone (the caller keeps only matches above `beat`)."""
     overlap, spans = _overlap(variant, view)
-    if not spans or overlap >= 1.0:
+    if not spans or overlap >= 1.0 or 0.5 * (overlap + 1.0) <= beat:
         return Match(overlap, spans[0] if spans else None, False, tuple(spans[1:]))
     span = spans[0]
     fuzzy, fuzzy_span = _fuzzy(variant, view, span)
@@ -503,11 +528,11 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
     similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
     if best_distinct == 1 and n_keys > 1:
         similarity *= SINGLE_WORD_FACTOR
-    best_span = best_spans[0]
-    if not any(
-        not variant.from_prompt[variant.keys.index(view.keys[p])]
-        for p in range(best_span[0], best_span[1])
-        if view.keys[p] in variant.keys
+    first, last = best_spans[0]
+    # Every variant word in the window is an occurrence; without prompt words among the
+    # variant's, the window (which starts at one) always has a word of its own.
+    if True in variant.from_prompt and not any(
+        not variant.from_prompt[k] for pos, k in occurrences if first <= pos < last
     ):
         similarity *= PROMPT_ONLY_FACTOR
     return similarity, best_spans
@@ -537,8 +562,8 @@ def _fuzzy(
     first_start = max(0, near[0] - size + 1)
     last_start = max(first_start, min(near[1] - 1, n - size))
     starts = range(first_start, last_start + 1)
-    words = view.words
-    strings = [words(i, min(i + size, n)) for i in starts]
+    joined, offsets = view.joined, view.offsets  # see AnswerView.words
+    strings = [joined[offsets[i] : offsets[min(i + size, n)] - 1] for i in starts]
     best = 0.0
     best_span: tuple[int, int] | None = None
     found = process.extractOne(variant.joined, strings, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR)
@@ -550,15 +575,16 @@ def _fuzzy(
     # paraphrase of a claim.
     n_keys = len(variant.keys)
     low, high = max(2, n_keys // 2), 3 * n_keys + 2
+    first, last = view.sentence_of[near[0]], view.sentence_of[near[1] - 1]
     sentence_spans = [
-        view.sentence_spans[i]
-        for i in sorted({view.sentence_of[near[0]], view.sentence_of[near[1] - 1]})
-        if low <= view.sentence_spans[i][1] - view.sentence_spans[i][0] <= high
+        (a, b)
+        for a, b in (view.sentence_spans[i] for i in ((first,) if first == last else (first, last)))
+        if low <= b - a <= high
     ]
     if sentence_spans:
         found = process.extractOne(
             variant.joined,
-            [words(a, b) for a, b in sentence_spans],
+            [view.words(a, b) for a, b in sentence_spans],
             scorer=fuzz.token_sort_ratio,
             score_cutoff=max(FUZZY_FLOOR, best),
         )
@@ -570,6 +596,7 @@ def _fuzzy(
     return (best - FUZZY_FLOOR) / (100.0 - FUZZY_FLOOR), best_span
 
 
+@cache
 def _bucket(n_keys: int) -> int:
     index = bisect_left(WINDOW_SIZES, n_keys)
     return WINDOW_SIZES[min(index, len(WINDOW_SIZES) - 1)]
