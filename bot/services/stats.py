@@ -56,28 +56,32 @@ class StatsService:
         # did any of their channels have a question on a day inside it? A gap is a
         # range of UTC instants, exact when the zone's local date never steps back
         # (a DST fall-back across midnight); otherwise every question day is read.
-        answered_at = await self.db.fetchall(
-            "SELECT DISTINCT substr(p.opened_at, 1, 16) || ':00+00:00'"
+        rows = await self.db.fetchall(
+            "SELECT 'day', substr(p.opened_at, 1, 16) || ':00+00:00'"
             " FROM answers AS a JOIN posts AS p ON p.id = a.post_id"
-            " WHERE a.team_id = ? AND a.user_id = ? AND a.status = 'live'",
+            " WHERE a.team_id = ?1 AND a.user_id = ?2 AND a.status = 'live' GROUP BY 2"
+            " UNION ALL SELECT 'channel', channel_id FROM answers"
+            " WHERE team_id = ?1 AND user_id = ?2 AND ranked = 1 GROUP BY 2",
             (team_id, user_id),
         )
         today = local_day(now, tz)
-        answered = {local_day(from_db(row[0]), tz) for row in answered_at}
+        answered = {local_day(from_db(row[1]), tz) for row in rows if row[0] == "day"}
+        channels = [row[1] for row in rows if row[0] == "channel"]
         gaps = streak_gaps(answered, today)
         years = range(min(answered, default=today).year, today.year + 1)
         if gaps and not all(_local_date_monotone(tz, year) for year in years):
             return await self._streaks_scan(team_id, user_id, now, tz)
         broken: set[Gap] = set()
-        if gaps:
+        if gaps and channels:
             bounds = [
                 [n, _day_start(after + timedelta(days=1), tz), _day_start(before, tz)]
                 for n, (after, before) in enumerate(gaps)
             ]
-            rows = await self.db.fetchall(
-                _BROKEN_GAPS, (team_id, user_id, json.dumps(bounds), _FEW_CHANNELS)
+            found = await self.db.fetchall(
+                _GAPS_BY_CHANNEL if len(channels) <= _FEW_CHANNELS else _GAPS_BY_TIME,
+                (team_id, json.dumps(channels), json.dumps(bounds)),
             )
-            broken = {gaps[int(row[0])] for row in rows}
+            broken = {gaps[int(row[0])] for row in found}
         result = streaks_over_gaps(answered, today, broken)
         return result.current, result.best
 
@@ -118,28 +122,25 @@ class StatsService:
         return {row[0]: TopicMastery(row[0], int(row[1]), float(row[2])) for row in rows}
 
 
-# The gaps (index, first instant, end instant) holding a question of the user's
-# channels. With few channels, seek each channel's posts; with many, walk the
-# workspace's posts in time order (posts_team_timeline), where one of theirs turns up
-# within a few rows. Either way a gap costs a few index steps, not a full history.
+# The gaps (n, first instant, end instant) that hold a question of the user's channels
+# (?2, a JSON list). With few channels, seek each channel's posts in the gap; with
+# many, walk the workspace's posts in time order (posts_team_timeline), where one of
+# theirs turns up within a few rows. Either way a gap costs a few index steps.
 _FEW_CHANNELS = 16
-_BROKEN_GAPS = """
-WITH chans(channel_id) AS MATERIALIZED (
-    SELECT DISTINCT channel_id FROM answers WHERE team_id = ?1 AND user_id = ?2 AND ranked = 1
-), gaps(n, lo, hi) AS (
-    SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3)
-)
-SELECT n FROM gaps WHERE CASE WHEN (SELECT COUNT(*) FROM chans) <= ?4
-    THEN EXISTS (
-        SELECT 1 FROM chans CROSS JOIN posts AS p INDEXED BY posts_channel_history
-        ON p.team_id = ?1 AND p.channel_id = chans.channel_id
-        WHERE p.opened_at >= gaps.lo AND p.opened_at < gaps.hi
-          AND p.kind = 'channel' AND p.status != 'failed')
-    ELSE EXISTS (
-        SELECT 1 FROM posts AS p INDEXED BY posts_team_timeline
-        WHERE p.team_id = ?1 AND p.opened_at >= gaps.lo AND p.opened_at < gaps.hi
-          AND p.kind = 'channel' AND p.status != 'failed' AND p.channel_id IN chans)
-    END
+_GAPS = "WITH gaps(n, lo, hi) AS (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?3))"
+_GAPS_BY_CHANNEL = f"""{_GAPS}
+SELECT n FROM gaps WHERE EXISTS (
+    SELECT 1 FROM json_each(?2) AS c CROSS JOIN posts AS p INDEXED BY posts_channel_history
+    WHERE p.team_id = ?1 AND p.channel_id = c.value
+      AND p.opened_at >= gaps.lo AND p.opened_at < gaps.hi
+      AND p.kind = 'channel' AND p.status != 'failed')
+"""
+_GAPS_BY_TIME = f"""{_GAPS}
+SELECT n FROM gaps WHERE EXISTS (
+    SELECT 1 FROM posts AS p INDEXED BY posts_team_timeline
+    WHERE p.team_id = ?1 AND p.opened_at >= gaps.lo AND p.opened_at < gaps.hi
+      AND p.kind = 'channel' AND p.status != 'failed'
+      AND p.channel_id IN (SELECT value FROM json_each(?2)))
 """
 
 
