@@ -8,8 +8,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate, compress, pairwise
-from operator import add, itemgetter, ne
+from itertools import compress, pairwise, repeat
+from operator import itemgetter, ne
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -253,10 +253,6 @@ class AnswerView:
     word_count: int
     content_count: int
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
-    # The content keys joined by spaces, and where each starts in it (one extra entry at
-    # the end): every word window and sentence that _fuzzy compares is a slice of it.
-    joined: str = ""
-    offsets: list[int] = field(default_factory=list)
     negation_at: list[int] = field(default_factory=list)  # token indices of negation words
     negation_max_words: int = NEGATION_MAX_WORDS
 
@@ -297,16 +293,9 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
-            joined=" ".join(keys),
-            # Each key starts after the earlier keys and one space per earlier key.
-            offsets=list(map(add, accumulate(map(len, keys), initial=0), range(n + 1))),
             negation_at=list(compress(range(len(tokens)), map(_NEGATION, tokens))),
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
         )
-
-    def words(self, first: int, last: int) -> str:
-        """Content keys [first, last) joined by spaces, as " ".join(self.keys[first:last])."""
-        return self.joined[self.offsets[first] : self.offsets[last] - 1]
 
     def snippet(self, span: tuple[int, int]) -> str:
         first, last = span
@@ -484,14 +473,17 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
     Returns the similarity and the tightest windows reaching it (the first one leads).
     """
     occurrences: list[tuple[int, int]] = []  # (content position, variant key index)
+    positions = view.positions
     for k, key in enumerate(variant.keys):
-        for pos in view.positions.get(key, ()):
-            occurrences.append((pos, k))
+        found = positions.get(key)
+        if found:
+            occurrences += zip(found, repeat(k))
     if not occurrences:
         return 0.0, []
     occurrences.sort()
     n_keys = len(variant.keys)
     reach = max(n_keys + 4, int(REACH_FACTOR * n_keys))
+    weights = variant.weights
     counts = [0] * n_keys
     weight_in = 0.0
     distinct = 0
@@ -499,22 +491,24 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
     best_distinct = 0
     best_spans: list[tuple[int, int]] = []
     left = 0
+    left_pos = occurrences[0][0]  # where the window starts
     for pos, k in occurrences:
         if counts[k] == 0:
-            weight_in += variant.weights[k]
+            weight_in += weights[k]
             distinct += 1
         counts[k] += 1
-        while pos - occurrences[left][0] >= reach:
+        while pos - left_pos >= reach:
             lk = occurrences[left][1]
             counts[lk] -= 1
             if counts[lk] == 0:
-                weight_in -= variant.weights[lk]
+                weight_in -= weights[lk]
                 distinct -= 1
             left += 1
+            left_pos = occurrences[left][0]
         if weight_in > best_weight + 1e-12:
             best_weight = weight_in
             best_distinct = distinct
-            best_spans = [(occurrences[left][0], pos + 1)]
+            best_spans = [(left_pos, pos + 1)]
         elif weight_in > best_weight - 1e-12 and len(best_spans) < MAX_TIED_WINDOWS:
             # A tie: keep the tightest window ending here (repeated words at its left edge
             # dropped), so "not zero centred. Tanh is zero centred" offers "Tanh ... centred".
@@ -562,8 +556,8 @@ def _fuzzy(
     first_start = max(0, near[0] - size + 1)
     last_start = max(first_start, min(near[1] - 1, n - size))
     starts = range(first_start, last_start + 1)
-    joined, offsets = view.joined, view.offsets  # see AnswerView.words
-    strings = [joined[offsets[i] : offsets[min(i + size, n)] - 1] for i in starts]
+    keys = view.keys
+    strings = [" ".join(keys[i : i + size]) for i in starts]
     best = 0.0
     best_span: tuple[int, int] | None = None
     found = process.extractOne(variant.joined, strings, scorer=fuzz.ratio, score_cutoff=FUZZY_FLOOR)
@@ -584,7 +578,7 @@ def _fuzzy(
     if sentence_spans:
         found = process.extractOne(
             variant.joined,
-            [view.words(a, b) for a, b in sentence_spans],
+            [" ".join(keys[a:b]) for a, b in sentence_spans],
             scorer=fuzz.token_sort_ratio,
             score_cutoff=max(FUZZY_FLOOR, best),
         )

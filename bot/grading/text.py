@@ -9,10 +9,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left
 from functools import partial
-from itertools import accumulate, compress
-from operator import ne
+from itertools import accumulate, compress, repeat
+from operator import add
 from typing import NamedTuple
 
 import Stemmer
@@ -483,6 +483,11 @@ _make_token = partial(tuple.__new__, Token)
 # The same words as _TOKEN, with the text between them kept: split() gives
 # [gap, word, gap, word, ..., gap].
 _TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+# The same split for lower-cased ASCII text (nearly every answer), where letters are a-z
+# and digits 0-9: plain ranges match faster than the Unicode classes.
+_ASCII_TOKEN_SPLIT = re.compile(
+    r"([0-9]+(?:[.,][0-9]+)*(?:/[0-9]+(?:[.,][0-9]+)?)?|[a-z][a-z0-9]*)"
+)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -492,7 +497,8 @@ def tokenize(text: str) -> list[Token]:
     runs of stems that spell an ML term become that term.
     """
     lowered = text.lower()
-    parts = _TOKEN_SPLIT.split(lowered)
+    split = _ASCII_TOKEN_SPLIT.split if lowered.isascii() else _TOKEN_SPLIT.split
+    parts = split(lowered)
     words = parts[1::2]
     if not words:
         return []
@@ -505,24 +511,39 @@ def tokenize(text: str) -> list[Token]:
         infos = [info or _word_info(word) for info, word in zip(infos, words, strict=True)]
     if "t" in words or "non" in words:
         infos, starts, ends, gaps = _join_words(lowered, words, infos, starts, ends, gaps)
-    # Sentence of each word: how many sentence starts precede it.
-    sentences = list(map(partial(bisect_right, _sentence_ends(text)), starts))
-    # A clause ends at , ; : between two words, at a sentence end, and before a joining word.
-    punctuation = list(map(bool, map(_CLAUSE_PUNCTUATION_AT.search, gaps)))
-    new_sentence = list(map(ne, sentences, [0, *sentences]))
-    punctuation[0] = new_sentence[0] = False  # nothing before the first word to part from
-    joiners = [info.joiner for info in infos]
-    clauses = list(accumulate(map(sum, zip(punctuation, new_sentence, joiners, strict=True))))
-    keys = [info.stem for info in infos]
-    contents = [info.content for info in infos]
-    negations = [info.negation for info in infos]
-    phrase_at = [i for i, info in enumerate(infos) if info.phrases]
+    _, keys, contents, negations, phrases, joiners = zip(*infos, strict=True)
+    sentences, sentence_firsts = _sentence_numbers(starts, _sentence_ends(text))
+    # A clause ends at , ; : between two words, at a sentence end, and before a joining
+    # word. Gaps repeat (" ", ", "), so each distinct one is searched once.
+    parted = {gap: _CLAUSE_PUNCTUATION_AT.search(gap) is not None for gap in set(gaps)}
+    steps = list(map(add, map(parted.__getitem__, gaps), joiners))
+    steps[0] = int(joiners[0])  # nothing before the first word to part from
+    for i in sentence_firsts:
+        steps[i] += 1
+    clauses = list(accumulate(steps))
+    phrase_at = list(compress(range(len(infos)), phrases))
     if phrase_at:
+        keys, contents, negations = list(keys), list(contents), list(negations)
         _merge_phrases(
             infos, phrase_at, keys, contents, negations, starts, ends, sentences, clauses
         )
     fields = zip(keys, contents, negations, starts, ends, sentences, clauses, strict=True)
     return list(map(_make_token, fields))
+
+
+def _sentence_numbers(starts: list[int], boundaries: list[int]) -> tuple[list[int], set[int]]:
+    """Each word's sentence (how many sentence starts are at or before it), and the words
+    after the first that open a new sentence; one bisect per sentence, not per word."""
+    sentences: list[int] = []
+    firsts = set()
+    for number, boundary in enumerate(boundaries):
+        first = bisect_left(starts, boundary)  # the first word at or after the boundary
+        sentences += repeat(number, first - len(sentences))
+        firsts.add(first)
+    sentences += repeat(len(boundaries), len(starts) - len(sentences))
+    firsts.discard(0)
+    firsts.discard(len(starts))
+    return sentences, firsts
 
 
 def _join_words(
