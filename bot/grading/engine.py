@@ -8,8 +8,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress, pairwise, repeat
-from operator import itemgetter, ne
+from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -29,7 +28,6 @@ from bot.grading.text import (
     Token,
     clean_markup,
     governing_negations,
-    is_number,
     tokenize,
 )
 
@@ -258,30 +256,28 @@ class AnswerView:
 
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
-        # C-level passes (compress, map) over the tokens: this runs once per answer, on
-        # every word of it.
-        is_content = list(map(_CONTENT, tokens))
-        content_index = list(compress(range(len(tokens)), is_content))
-        raw_keys = list(compress(map(_KEY, tokens), is_content))
-        # Each distinct key is typo-folded once; most keys are rubric words or too short.
-        fold = {
-            key: _fold_typo(key, compiled)
-            for key in dict.fromkeys(raw_keys)
-            if key not in compiled.vocabulary
+        content_index = [i for i, t in enumerate(tokens) if t.content]
+        keys = [_fold_typo(tokens[i].key, compiled) for i in content_index]
+        folded = {
+            tokens[i].key: key
+            for i, key in zip(content_index, keys, strict=True)
+            if key != tokens[i].key
         }
-        keys = list(map(fold.get, raw_keys, raw_keys))
-        folded = {raw: key for raw, key in fold.items() if key != raw}
         positions: dict[str, list[int]] = {}
         for pos, key in enumerate(keys):
             positions.setdefault(key, []).append(pos)
         n = len(keys)
         # Content-word spans of sentences, and the sentence of each content word.
-        sentences = list(compress(map(_SENTENCE, tokens), is_content))
-        bounds = [0, *compress(range(1, n), map(ne, sentences[1:], sentences)), n] if n else [0]
-        sentence_spans = list(pairwise(bounds))
+        sentence_spans: list[tuple[int, int]] = []
         sentence_of: list[int] = []
-        for number, (first, last) in enumerate(sentence_spans):
-            sentence_of.extend([number] * (last - first))
+        first = 0
+        for pos in range(1, n + 1):
+            if pos == n or (
+                tokens[content_index[pos]].sentence != tokens[content_index[first]].sentence
+            ):
+                sentence_of.extend([len(sentence_spans)] * (pos - first))
+                sentence_spans.append((first, pos))
+                first = pos
         return cls(
             text=text,
             tokens=tokens,
@@ -293,7 +289,7 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
-            negation_at=list(compress(range(len(tokens)), map(_NEGATION, tokens))),
+            negation_at=[i for i, t in enumerate(tokens) if t.negation],
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
         )
 
@@ -350,12 +346,6 @@ class AnswerView:
         return any(
             fold.get(self.tokens[i].key, self.tokens[i].key) not in asserted for i in governed
         )
-
-
-_KEY = itemgetter(Token._fields.index("key"))
-_CONTENT = itemgetter(Token._fields.index("content"))
-_SENTENCE = itemgetter(Token._fields.index("sentence"))
-_NEGATION = itemgetter(Token._fields.index("negation"))
 
 
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
@@ -605,12 +595,12 @@ def is_keyword_list(view: AnswerView) -> bool:
         return False
     # Single letters and numbers ("k-1", "p(y|x)", "0.8") are neither terms nor glue.
     function_words = terms = 0
-    for t in view.tokens:
-        if is_number(t.key):
+    for key, content, *_ in view.tokens:
+        if key[:1].isdigit():  # is_number, inlined: this runs on every word
             continue
-        if t.content:
+        if content:
             terms += 1
-        elif len(t.key) > 1:
+        elif len(key) > 1:
             function_words += 1
     if terms < 3:
         return False
