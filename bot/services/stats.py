@@ -156,9 +156,10 @@ def _day_start(day: date, tz: str) -> str:
 
 @lru_cache(maxsize=512)
 def _local_date_monotone(tz: str, year: int) -> bool:
-    """False if, during `year` (UTC), a clock change in `tz` turns the local date back
-    (a fall-back across midnight, as in Chile or Lebanon): then local days are no
-    longer ranges of instants and `_day_start` bounds would be wrong."""
+    """False if, during `year` (UTC), a clock change in `tz` turns the local date back:
+    falling back across midnight, as Newfoundland did until 2010 (00:01 to 23:01 the
+    day before). Then local days are not ranges of instants, and `_day_start` bounds
+    would be wrong. Falling back at 24:00 (Chile, Lebanon) keeps dates in order."""
     zone = ZoneInfo(tz)
     step = timedelta(days=1)  # clock changes are months apart
     instant = datetime(year, 1, 1, tzinfo=UTC) - step
