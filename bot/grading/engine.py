@@ -391,18 +391,8 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
     own wording win a tie and flag an answer that says the same thing the other way round
     ("not used at test time" vs "turned off at test time").
     """
-    best = _NO_MATCH
-    best_variant: Variant | None = None
     positions = view.positions
-    for variant in point.variants:
-        if best.similarity >= 1.0:
-            break
-        reach = _reach(variant, positions)
-        if reach <= best.similarity:
-            continue
-        match = _match_variant(variant, view, beat=best.similarity)
-        if match.similarity > best.similarity:
-            best, best_variant = match, variant
+    best, best_variant = _first_best_variant(point.variants, view)
     if best_variant is None:
         return best
     judged = _judge_negation(best, best_variant, view)
@@ -418,6 +408,38 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
             if not other.negated:
                 return other
     return judged
+
+
+def _first_best_variant(
+    variants: Sequence[Variant], view: AnswerView
+) -> tuple[Match, Variant | None]:
+    """The match of the first variant (in rubric order) with the highest similarity.
+
+    Variants are tried in order of their reach (the most they could score), so the likely
+    winner comes first and most others are ruled out by their reach without matching.
+    That relies on a variant never scoring above its reach; a variant earlier in rubric
+    order than the current best still wins a tie, as it would in a pass in rubric order.
+    """
+    reaches = [_reach(variant, view.positions) for variant in variants]
+    best = _NO_MATCH
+    best_index = -1
+    # Stable: equal reaches keep rubric order.
+    for index in sorted(range(len(variants)), key=reaches.__getitem__, reverse=True):
+        reach = reaches[index]
+        if reach < best.similarity:
+            break  # the rest reach no further
+        wins_ties = index < best_index  # never before a best is found (best_index -1)
+        if reach == best.similarity and not wins_ties:
+            continue
+        # _match_variant gives up on a variant that cannot score above `beat`; one that
+        # wins ties must still be matched when it can only equal the best.
+        beat = math.nextafter(best.similarity, -math.inf) if wins_ties else best.similarity
+        match = _match_variant(variants[index], view, beat=beat)
+        if match.similarity > best.similarity or (
+            wins_ties and match.similarity == best.similarity
+        ):
+            best, best_index = match, index
+    return best, (variants[best_index] if best_index >= 0 else None)
 
 
 def _reach(variant: Variant, positions: dict[str, list[int]]) -> float:
