@@ -257,7 +257,11 @@ class AnswerView:
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
         content_index = [i for i, t in enumerate(tokens) if t.content]
-        keys = [_fold_typo(tokens[i].key, compiled) for i in content_index]
+        vocabulary = compiled.vocabulary  # rubric words are never typos (see _fold_typo)
+        keys = [
+            key if key in vocabulary else _fold_typo(key, compiled)
+            for key in (tokens[i].key for i in content_index)
+        ]
         folded = {
             tokens[i].key: key
             for i, key in zip(content_index, keys, strict=True)
@@ -624,6 +628,10 @@ def is_keyword_list(view: AnswerView) -> bool:
             terms += 1
         elif len(key) > 1:
             function_words += 1
+            # Prose is glued together from its first words: once the function words so
+            # far would reach the share even against every content word, stop counting.
+            if function_words / (function_words + view.content_count) >= KEYWORD_LIST_MAX_GLUE:
+                return False
     if terms < 3:
         return False
     function_share = function_words / (function_words + terms)
