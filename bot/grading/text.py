@@ -447,12 +447,25 @@ def _sentence_ends(text: str) -> list[int]:
     """Offsets where a new sentence (or line) starts."""
     ends = []
     for m in _SENTENCE_END.finditer(text):
-        if text[m.start()] == "." and _NOT_AN_END.search(
-            text, max(0, m.start() - 4), m.start() + 1
+        dot = m.start()
+        if (
+            text[dot] == "."
+            and _may_not_end(text, dot)
+            and _NOT_AN_END.search(text, max(0, dot - 4), dot + 1)
         ):
             continue
         ends.append(m.end())
     return ends
+
+
+# Letters that no abbreviation in _NOT_AN_END ends with, even ignoring case.
+_NEVER_BEFORE_ABBREVIATION_DOT = frozenset("bcdeghijklmnopqrtuvwxyzBCDEGHIJKLMNOPQRTUVWXYZ")
+
+
+def _may_not_end(text: str, dot: int) -> bool:
+    """Cheap test before _NOT_AN_END: False only where it cannot match ("value." is an
+    end: "x.y." needs a dot two back, "vs." "cf." "ca." end in s, f or a)."""
+    return dot < 2 or text[dot - 2] == "." or text[dot - 1] not in _NEVER_BEFORE_ABBREVIATION_DOT
 
 
 _APOSTROPHES = ("'", "’")
