@@ -18,7 +18,7 @@ from bot.core.scoring import points_for_post
 from bot.grading import Grade, grade
 from bot.storage import AnswerIn
 from bot.usecases.context import AppContext
-from bot.usecases.practice import IncomingAnswer, has_words
+from bot.usecases.practice import IncomingAnswer, has_words, next_in_rotation
 from questionbank.models import Question
 
 log = logging.getLogger("mlquiz.daily")
@@ -47,11 +47,11 @@ async def choose_channel_question(
             "no question matches this channel's topics and difficulty; "
             "widen them with `/mlquiz config topics all` or `config difficulty any`"
         )
-    # Shuffled first, so the rotation's head is a random question the channel has not
-    # had, or, once it has had them all, the least recently asked one.
-    shuffled = ctx.rng.sample([q.id for q in pool], len(pool))
-    rotation = await ctx.store.questions.unused_for_channel(team_id, channel_id, shuffled)
-    return ctx.bank.get(rotation[0])
+
+    async def rotation(ids):
+        return await ctx.store.questions.unused_for_channel(team_id, channel_id, ids)
+
+    return await next_in_rotation(ctx, pool, rotation)
 
 
 async def post_question(

@@ -77,11 +77,21 @@ async def open_dm(ctx: AppContext, user_id: str) -> str:
     return response["channel"]["id"]
 
 
+async def next_in_rotation(ctx: AppContext, pool: list[Question], rotation) -> Question:
+    """The next question from `rotation(ids)` (a store rotation: never-asked ids first in
+    the order given, else least recently asked first). The pool is shuffled first, so the
+    head is a random never-asked question, or the least recently asked once all were."""
+    shuffled = ctx.rng.sample([q.id for q in pool], len(pool))
+    return ctx.bank.get((await rotation(shuffled))[0])
+
+
 async def choose_question(ctx: AppContext, team_id: str, user_id: str, pool: list[Question]):
     """A question this user has not been asked yet; the least recent once all were."""
-    shuffled = ctx.rng.sample([q.id for q in pool], len(pool))
-    rotation = await ctx.store.questions.unused_for_user(team_id, user_id, shuffled)
-    return ctx.bank.get(rotation[0])
+
+    async def rotation(ids):
+        return await ctx.store.questions.unused_for_user(team_id, user_id, ids)
+
+    return await next_in_rotation(ctx, pool, rotation)
 
 
 async def send_question(
