@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from questionbank.bank_file import ParsedFile, parse_bank_bytes
 from questionbank.errors import BankError
@@ -43,6 +43,9 @@ __all__ = [
 
 BANK_SUFFIXES = (".yaml", ".yml")
 _E = TypeVar("_E", Difficulty, Kind)
+# What a pool is for: the public pools (daily question, /mlquiz ask, review, stats)
+# never hold interview-only questions; panels never hold practice-only ones.
+Purpose = Literal["practice", "interview"]
 
 
 @dataclass
@@ -85,9 +88,11 @@ class Bank:
         topics: Iterable[str] | str | None = None,
         difficulty: Difficulty | str | None = None,
         kind: Kind | str | None = None,
+        purpose: Purpose | None = None,
     ) -> list[Question]:
         """Questions covering any of `topics` (None or empty: any topic) at the given
-        difficulty and kind, in bank order. A bad difficulty or kind is a ValueError."""
+        difficulty and kind, usable for `purpose` (None: any), in bank order. A bad
+        difficulty or kind is a ValueError."""
         wanted = {topics} if isinstance(topics, str) else set(topics or ())
         level = None if difficulty is None else _enum_value(Difficulty, difficulty)
         wanted_kind = None if kind is None else _enum_value(Kind, kind)
@@ -97,15 +102,27 @@ class Bank:
             if (not wanted or wanted.intersection(question.topics))
             and (level is None or question.difficulty is level)
             and (wanted_kind is None or question.kind is wanted_kind)
+            and _serves(question, purpose)
         ]
 
-    def topics(self) -> dict[str, int]:
-        """Number of questions covering each topic, in order of first appearance."""
+    def topics(self, purpose: Purpose | None = None) -> dict[str, int]:
+        """Number of questions covering each topic (usable for `purpose`, None: any),
+        in order of first appearance."""
         counts: dict[str, int] = {}
         for question in self.questions.values():
+            if not _serves(question, purpose):
+                continue
             for topic in question.topics:
                 counts[topic] = counts.get(topic, 0) + 1
         return counts
+
+
+def _serves(question: Question, purpose: Purpose | None) -> bool:
+    if purpose == "practice":
+        return question.for_practice
+    if purpose == "interview":
+        return question.for_interview
+    return True
 
 
 def _enum_value(enum: type[_E], value: _E | str) -> _E:

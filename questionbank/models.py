@@ -38,6 +38,22 @@ class Kind(StrEnum):
     behavioral = "behavioral"
 
 
+class Use(StrEnum):
+    """Where a question may appear. Interview-only questions never reach public pools
+    (daily question, practice, review, stats), so candidates cannot have rehearsed them."""
+
+    practice = "practice"
+    interview = "interview"
+    both = "both"
+
+
+DEFAULT_INTERVIEW_MINUTES: dict[Difficulty, int] = {
+    Difficulty.easy: 8,
+    Difficulty.medium: 12,
+    Difficulty.hard: 15,
+}
+
+
 class KeyPoint(BaseModel):
     """One claim a good answer makes; the grader looks for it in an answer."""
 
@@ -86,6 +102,22 @@ class Question(BaseModel):
     kind: Kind = Field(
         default=Kind.technical,
         description="technical (graded on content) or behavioral (experience and judgement).",
+    )
+    use: Use = Field(
+        default=Use.both,
+        description=(
+            "practice (daily question and /mlquiz only), interview (interview panels only) "
+            "or both (default)."
+        ),
+    )
+    interview_minutes: int | None = Field(
+        default=None,
+        ge=2,
+        le=90,
+        description=(
+            "Minutes an interviewer should allow for this question, follow-ups included; "
+            "absent: estimated from the difficulty."
+        ),
     )
     why_asked: NonEmptyText = Field(
         description="What the question reveals about a candidate, for interviewers."
@@ -136,6 +168,23 @@ class Question(BaseModel):
     @property
     def primary_topic(self) -> str:
         return self.topics[0]
+
+    @property
+    def for_practice(self) -> bool:
+        """May appear in the daily question, /mlquiz ask, review and stats."""
+        return self.use is not Use.interview
+
+    @property
+    def for_interview(self) -> bool:
+        """May be planned into an interview panel."""
+        return self.use is not Use.practice
+
+    @property
+    def minutes(self) -> int:
+        """Interview time to allow: the question's own figure, else by difficulty."""
+        if self.interview_minutes is not None:
+            return self.interview_minutes
+        return DEFAULT_INTERVIEW_MINUTES[self.difficulty]
 
 
 class BankFile(BaseModel):

@@ -123,11 +123,26 @@ def _check_topics(topics: tuple[str, ...], loaded: Bank) -> None:
     type=click.Choice([k.value for k in Kind], case_sensitive=False),
     help="Only technical or behavioral questions.",
 )
-def list_questions(topics: tuple[str, ...], difficulty: str | None, kind: str | None) -> None:
+@click.option(
+    "--use",
+    "purpose",
+    type=click.Choice(["practice", "interview"], case_sensitive=False),
+    help="Only questions usable for practice (public pools) or for interview panels.",
+)
+def list_questions(
+    topics: tuple[str, ...], difficulty: str | None, kind: str | None, purpose: str | None
+) -> None:
     """List questions as a table: id, difficulty, topics, title."""
     loaded = _installed_bank()
     _check_topics(topics, loaded)
-    chosen = loaded.filter(topics=topics or None, difficulty=difficulty, kind=kind)
+    chosen = loaded.filter(
+        topics=topics or None,
+        difficulty=difficulty,
+        kind=kind,
+        purpose=None
+        if purpose is None
+        else ("interview" if purpose == "interview" else "practice"),
+    )
     _warn_if_broken(loaded)
     if not chosen:
         click.echo("no questions match", err=True)

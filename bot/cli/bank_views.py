@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 
 from questionbank.loader import Bank
-from questionbank.models import Difficulty, Kind, Question
+from questionbank.models import Difficulty, Kind, Question, Use
 from questionbank.topics import REQUIRED_TOPICS, topic_label
 
 MIN_QUESTIONS_PER_REQUIRED_TOPIC = 2
@@ -101,7 +101,8 @@ def question_details(question: Question, source: str | None = None) -> list[str]
     topics = ", ".join(f"{slug} ({topic_label(slug)})" for slug in question.topics)
     lines = [
         f"{question.id}: {question.title}",
-        f"  difficulty: {question.difficulty.value}   kind: {question.kind.value}",
+        f"  difficulty: {question.difficulty.value}   kind: {question.kind.value}"
+        f"   use: {question.use.value}   minutes: {question.minutes}",
         f"  topics: {topics}",
     ]
     if source:
@@ -137,6 +138,9 @@ def stats_lines(bank: Bank) -> list[str]:
     by_kind = Counter(q.kind for q in bank)
     rows = [(k.value, str(by_kind[k]), _share(by_kind[k], total)) for k in Kind]
     lines += ["", "By kind", *table(("KIND", "QUESTIONS", "SHARE"), rows, right={1, 2})]
+    by_use = Counter(q.use for q in bank)
+    rows = [(u.value, str(by_use[u]), _share(by_use[u], total)) for u in Use]
+    lines += ["", "By use", *table(("USE", "QUESTIONS", "SHARE"), rows, right={1, 2})]
 
     counts = bank.topics()
     topics = list(REQUIRED_TOPICS) + sorted(set(counts) - set(REQUIRED_TOPICS))

@@ -229,7 +229,7 @@ async def config(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
         return
     spec = spec_of(existing)
     if args.strip():
-        change = parse.parse_config_args(args, known_topics=set(ctx.bank.topics()))
+        change = parse.parse_config_args(args, known_topics=set(ctx.bank.topics("practice")))
         spec = parse.apply_config_change(spec, change)
         await _save(
             ctx,

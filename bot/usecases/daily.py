@@ -35,7 +35,9 @@ class NoQuestionAvailable(Exception):
 def question_pool(
     ctx: AppContext, topics: tuple[str, ...], difficulty: str | None
 ) -> list[Question]:
-    pool = ctx.bank.filter(topics=list(topics) or None, difficulty=difficulty, kind="technical")
+    pool = ctx.bank.filter(
+        topics=list(topics) or None, difficulty=difficulty, kind="technical", purpose="practice"
+    )
     return pool
 
 

@@ -60,7 +60,7 @@ async def leaderboard(
 
 
 async def topics(ctx: AppContext, *, reply: Reply) -> None:
-    await reply(info_blocks.topics_message(ctx.bank.topics()))
+    await reply(info_blocks.topics_message(ctx.bank.topics("practice")))
 
 
 async def help_screen(ctx: AppContext, *, reply: Reply, prefix: str = "") -> None:

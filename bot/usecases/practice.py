@@ -44,7 +44,7 @@ def has_words(text: str) -> bool:
 
 
 def topic_choices(ctx: AppContext) -> dict[str, str]:
-    return {slug: topic_label(slug) for slug in ctx.bank.topics()}
+    return {slug: topic_label(slug) for slug in ctx.bank.topics("practice")}
 
 
 async def ask(ctx: AppContext, *, team_id: str, user_id: str, args: AskArgs, reply: Reply) -> None:
@@ -59,7 +59,9 @@ async def ask(ctx: AppContext, *, team_id: str, user_id: str, args: AskArgs, rep
             await reply(plain(text))
             return
         topic = found.best
-    pool = ctx.bank.filter(topics=[topic] if topic else None, difficulty=args.difficulty)
+    pool = ctx.bank.filter(
+        topics=[topic] if topic else None, difficulty=args.difficulty, purpose="practice"
+    )
     # Questions mainly about the topic first; ones that only touch it are the fallback.
     pool = [q for q in pool if q.primary_topic == topic] or pool
     if not pool:
@@ -210,7 +212,7 @@ async def answer_practice(ctx: AppContext, answer: IncomingAnswer, post) -> None
 
 async def another(ctx: AppContext, *, team_id: str, user_id: str, value: str, reply: Reply) -> None:
     topic, _, difficulty = (value or "").partition("|")
-    words = (topic,) if topic and topic in ctx.bank.topics() else ()
+    words = (topic,) if topic and topic in ctx.bank.topics("practice") else ()
     await ask(
         ctx,
         team_id=team_id,
@@ -223,7 +225,7 @@ async def another(ctx: AppContext, *, team_id: str, user_id: str, value: str, re
 async def review(ctx: AppContext, *, team_id: str, user_id: str, reply: Reply) -> None:
     now = ctx.now()
     due = await ctx.store.reviews.due(team_id, user_id, now, 5)
-    questions = [q for q in (ctx.bank.get(qid) for qid in due) if q is not None]
+    questions = [q for q in (ctx.bank.get(qid) for qid in due) if q is not None and q.for_practice]
     if not questions:
         await reply(
             plain(
