@@ -177,7 +177,7 @@ def test_show_renders_the_whole_question(run) -> None:
     out = result.stdout
     assert out.startswith(
         "example-full-technical: Why standardise features before k-means\n"
-        "  difficulty: medium   kind: technical\n"
+        "  difficulty: medium   kind: technical   use: both   minutes: 12\n"
         "  topics: dimensionality-reduction (Dimensionality reduction), "
         "evaluation-metrics (Evaluation metrics)\n"
         f"  file: {VALID[0]}\n"
