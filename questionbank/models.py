@@ -31,6 +31,9 @@ class Difficulty(StrEnum):
     hard = "hard"
 
 
+DIFFICULTY_NAMES: tuple[str, ...] = tuple(level.value for level in Difficulty)
+
+
 class Kind(StrEnum):
     """technical: graded on content; behavioral: about the candidate's experience."""
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
+from bot.bootstrap import open_database
 from bot.config import load_settings
-from bot.storage.database import Database
 
 
 def register(cli: click.Group) -> None:
@@ -43,7 +43,7 @@ def migrate(db_path: Path | None) -> None:
     path = _path(db_path)
 
     async def run() -> tuple[list[str], int]:
-        database = await Database.open(path, migrate=False)
+        database = await open_database(path, migrate=False)
         try:
             applied = await database.migrate()
             return [m.name for m in applied], await database.schema_version()
@@ -65,7 +65,7 @@ def stats(db_path: Path | None) -> None:
         raise click.ClickException(f"{path} does not exist (run `mlquiz db migrate` first)")
 
     async def run() -> tuple[dict[str, int], int]:
-        database = await Database.open(path, migrate=False)
+        database = await open_database(path, migrate=False)
         try:
             return await database.table_counts(), await database.schema_version()
         finally:
@@ -94,7 +94,7 @@ def backup(db_path: Path | None, target: Path, force: bool) -> None:
         target.unlink()
 
     async def run() -> None:
-        database = await Database.open(path, migrate=False)
+        database = await open_database(path, migrate=False)
         try:
             await database.backup(target)
         finally:

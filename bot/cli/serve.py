@@ -26,48 +26,18 @@ def serve(offline: bool) -> None:
     configure_logging(settings.log_level, settings.log_format)
     if offline or not settings.online:
         asyncio.run(_sandbox(settings))
-    elif settings.slack_app_token is not None:
-        asyncio.run(_socket_mode(settings))
-    else:
-        if settings.slack_signing_secret is None:
-            raise SettingsError("SLACK_SIGNING_SECRET is required to serve Slack over HTTP")
-        asyncio.run(_http(settings))
+        return
+    from bot.bootstrap import serve as serve_slack
 
-
-async def _http(settings: Settings, on_started=None) -> None:
-    """Serve until SIGTERM/SIGINT; `on_started(runtime)` learns the bound URL (tests)."""
-    from bot import server
-    from bot.runtime import start_runtime
-
-    runtime = await start_runtime(settings)
-    if on_started is not None:
-        on_started(runtime)
-    try:
-        await server.wait_for_shutdown_signal()
-    finally:
-        await runtime.stop()
-
-
-async def _socket_mode(settings: Settings) -> None:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    from bot import server
-    from bot.runtime import start_runtime
-
-    runtime = await start_runtime(settings, serve_http=False)
-    handler = AsyncSocketModeHandler(runtime.bolt, settings.slack_app_token.get_secret_value())
-    await handler.connect_async()
-    log.info("connected to Slack over Socket Mode")
-    try:
-        await server.wait_for_shutdown_signal()
-    finally:
-        await handler.close_async()
-        await runtime.stop()
+    socket_mode = settings.slack_app_token is not None
+    if not socket_mode and settings.slack_signing_secret is None:
+        raise SettingsError("SLACK_SIGNING_SECRET is required to serve Slack over HTTP")
+    asyncio.run(serve_slack(settings, socket_mode=socket_mode))
 
 
 async def _sandbox(settings: Settings) -> None:
-    from bot.sandbox import Sandbox
-    from bot.sandbox_repl import run_repl
+    from bot.devtools.repl import run_repl
+    from bot.devtools.sandbox import Sandbox
 
     # The sandbox keeps its own file so trying it never touches a real database.
     sandbox_db = settings.database_path.with_name(settings.database_path.stem + "-sandbox.db")
@@ -79,7 +49,7 @@ async def _sandbox(settings: Settings) -> None:
 @click.command()
 def demo() -> None:
     """Run a scripted offline session with three simulated users and print it."""
-    from bot.demo import run_demo
+    from bot.devtools.demo import run_demo
 
     settings = load_settings()
     configure_logging("WARNING", settings.log_format)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -98,6 +99,15 @@ def season(start: date, end_inclusive: date) -> Period:
     return Period("season", start, end_inclusive + timedelta(days=1))
 
 
+def this_season(now: datetime, tz: str) -> Period:
+    """The current calendar quarter in `tz` (the leaderboard's `season`)."""
+    local = local_day(now, tz)
+    first_month = 3 * ((local.month - 1) // 3) + 1
+    start = date(local.year, first_month, 1)
+    end = date(local.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+    return Period("season", start, end)
+
+
 ALL_TIME = Period("all")
 
 
@@ -109,6 +119,41 @@ def resolve(period: str | Period, now: datetime, tz: str) -> Period:
         return this_week(now, tz)
     if period == "month":
         return this_month(now, tz)
+    if period == "season":
+        return this_season(now, tz)
     if period in ("all", "all-time", "alltime"):
         return ALL_TIME
-    raise ValueError(f"unknown period {period!r}: use week, month, all or a season Period")
+    raise ValueError(f"unknown period {period!r}: use week, month, season or all")
+
+
+def local_midnight(day: date, tz: str) -> datetime:
+    """The first instant of local `day` in `tz`, in UTC."""
+    return datetime.combine(day, time(), ZoneInfo(tz)).astimezone(UTC)
+
+
+@lru_cache(maxsize=512)
+def local_dates_in_order(tz: str, year: int) -> bool:
+    """False if, during `year` (UTC), a clock change in `tz` turns the local date back:
+    falling back across midnight, as Newfoundland did until 2010 (00:01 to 23:01 the
+    day before). Then local days are not ranges of instants and `local_midnight`
+    bounds would be wrong. Falling back at 24:00 (Chile, Lebanon) keeps dates in order."""
+    zone = ZoneInfo(tz)
+    step = timedelta(days=1)  # clock changes are months apart
+    instant = datetime(year, 1, 1, tzinfo=UTC) - step
+    end = datetime(year + 1, 1, 1, tzinfo=UTC) + step
+    offset = instant.astimezone(zone).utcoffset()
+    while instant < end:
+        following = instant + step
+        next_offset = following.astimezone(zone).utcoffset()
+        if next_offset is not None and offset is not None and next_offset < offset:
+            low, high = instant, following  # offset(low) is old, offset(high) is new
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == offset:
+                    low = middle
+                else:
+                    high = middle
+            if high.astimezone(zone).date() < low.astimezone(zone).date():
+                return False
+        instant, offset = following, next_offset
+    return True

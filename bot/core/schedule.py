@@ -33,33 +33,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DAY_NAMES: tuple[str, ...] = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-MONTH_ABBREVIATIONS: tuple[str, ...] = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-)
+from bot.core.records import Schedule
+from questionbank.models import DIFFICULTY_NAMES
+
 EVERY_DAY: frozenset[int] = frozenset(range(7))
 WEEKDAYS: frozenset[int] = frozenset(range(5))
 WEEKENDS: frozenset[int] = frozenset({5, 6})
-DIFFICULTIES: frozenset[str] = frozenset({"easy", "medium", "hard"})
 
 DEFAULT_REVEAL_TIME = time(17, 0)
 DEFAULT_LATE_REVEAL_HOURS = 8.0
@@ -143,8 +122,8 @@ class ScheduleSpec:
             raise ScheduleError("days must be weekday numbers 0 (Monday) to 6 (Sunday)")
         if self.recap_day is not None and self.recap_day not in EVERY_DAY:
             raise ScheduleError("recap_day must be 0 (Monday) to 6 (Sunday) or None")
-        if self.difficulty is not None and self.difficulty not in DIFFICULTIES:
-            raise ScheduleError(f"difficulty must be one of {sorted(DIFFICULTIES)} or None")
+        if self.difficulty is not None and self.difficulty not in DIFFICULTY_NAMES:
+            raise ScheduleError(f"difficulty must be one of {sorted(DIFFICULTY_NAMES)} or None")
         # Frozen dataclass: normalising fields needs object.__setattr__.
         object.__setattr__(self, "days", days)
         object.__setattr__(self, "topics", tuple(self.topics))
@@ -411,67 +390,19 @@ def recap_due(
     return candidate
 
 
-def _join_words(words: list[str]) -> str:
-    if len(words) == 1:
-        return words[0]
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def describe_days(days: frozenset[int]) -> str:
-    """ "daily", "weekdays", "weekends", "Monday to Thursday", "Monday, Wednesday and Friday"."""
-    days = frozenset(days)
-    if days == EVERY_DAY:
-        return "daily"
-    if days == WEEKDAYS:
-        return "weekdays"
-    if days == WEEKENDS:
-        return "weekends"
-    ordered = sorted(days)
-    if len(ordered) >= 3 and ordered[-1] - ordered[0] == len(ordered) - 1:
-        return f"{DAY_NAMES[ordered[0]]} to {DAY_NAMES[ordered[-1]]}"
-    return "on " + _join_words([DAY_NAMES[day] for day in ordered])
-
-
-def _format_hours(hours: float) -> str:
-    text = f"{hours:g}"
-    return f"{text} hour" if hours == 1 else f"{text} hours"
-
-
-def describe_reveal(rule: RevealRule, post_time: time | None = None) -> str:
-    if isinstance(rule, RevealAfter):
-        return f"answers revealed {_format_hours(rule.hours)} after posting"
-    text = f"answers revealed at {rule.time:%H:%M}"
-    if post_time is not None and rule.time <= post_time:
-        text += " the next day"
-    return text
-
-
-def describe(spec: ScheduleSpec) -> str:
-    """Confirmation text, e.g.
-    "weekdays at 09:00 (Europe/Berlin); answers revealed at 17:00; weekly recap on Friday".
-    """
-    parts = [
-        f"{describe_days(spec.days)} at {spec.time:%H:%M} ({spec.tz})",
-        describe_reveal(spec.reveal_rule, spec.time),
-        "no weekly recap"
-        if spec.recap_day is None
-        else f"weekly recap on {DAY_NAMES[spec.recap_day]}",
-    ]
-    if spec.topics:
-        parts.append("topics: " + ", ".join(spec.topics))
-    if spec.difficulty is not None:
-        parts.append(f"difficulty: {spec.difficulty}")
-    return "; ".join(parts)
-
-
-def format_local(dt_utc: datetime, tz: str) -> str:
-    """An instant as local time, e.g. "Fri 27 Mar 2026 17:00 CET".
-
-    Names come from fixed English tables, not strftime, so the text does not depend
-    on the process locale.
-    """
-    local = _require_aware(dt_utc, "dt_utc").astimezone(zone_for(tz))
-    return (
-        f"{DAY_NAMES[local.weekday()][:3]} {local.day} {MONTH_ABBREVIATIONS[local.month - 1]}"
-        f" {local.year} {local:%H:%M} {local.tzname()}"
+def spec_of(schedule: Schedule) -> ScheduleSpec:
+    """The rules of a stored schedule."""
+    reveal: RevealRule = (
+        RevealAt(time.fromisoformat(schedule.reveal_time))
+        if schedule.reveal_time
+        else RevealAfter(schedule.reveal_after_hours or DEFAULT_LATE_REVEAL_HOURS)
+    )
+    return ScheduleSpec(
+        time=time.fromisoformat(schedule.post_time),
+        tz=schedule.tz,
+        days=schedule.days,
+        reveal=reveal,
+        recap_day=schedule.recap_day,
+        topics=tuple(schedule.topics),
+        difficulty=schedule.difficulty,
     )

@@ -4,7 +4,8 @@
     points = floor(base * score + 0.5), so 0.75 on a medium question earns 15.
 
 Practice answers in a DM earn no leaderboard points: the board compares people on the
-same shared questions, and a DM question can be asked again and again.
+same shared questions, and a DM question can be asked again and again. This module is
+the only place points are computed.
 """
 
 from __future__ import annotations
@@ -25,5 +26,10 @@ def points_for(score: float, difficulty: str) -> int:
     return math.floor(base * score + 0.5)
 
 
+def is_ranked(post_kind: str) -> bool:
+    """Only channel questions count on leaderboards."""
+    return post_kind == "channel"
+
+
 def points_for_post(score: float, difficulty: str, post_kind: str) -> int:
-    return points_for(score, difficulty) if post_kind == "channel" else 0
+    return points_for(score, difficulty) if is_ranked(post_kind) else 0

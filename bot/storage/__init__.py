@@ -1,49 +1,5 @@
-"""SQLite storage: `Database` (connection, transactions, migrations) and repositories."""
+"""Storage behind the ports of `bot.ports.storage`: one package per backend.
 
-from bot.storage.database import Database
-from bot.storage.records import (
-    AnswerIn,
-    AnswerRow,
-    Appeal,
-    Claim,
-    HumanLabel,
-    LeaderboardRow,
-    Override,
-    Post,
-    RecordResult,
-    ReviewCard,
-    Schedule,
-    TopicMastery,
-    User,
-    UserStats,
-    Workspace,
-)
-
-__all__ = [
-    "AnswerIn",
-    "AnswerRow",
-    "Appeal",
-    "Claim",
-    "Database",
-    "HumanLabel",
-    "LeaderboardRow",
-    "Override",
-    "Post",
-    "RecordResult",
-    "ReviewCard",
-    "Schedule",
-    "TopicMastery",
-    "User",
-    "UserStats",
-    "Workspace",
-]
-
-
-def __getattr__(name: str) -> object:
-    # `Store` bundles services that import this package; loaded on first use to avoid
-    # an import cycle while keeping `from bot.storage import Store` working.
-    if name == "Store":
-        from bot.services.store import Store
-
-        return Store
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+`bot.storage.sqlite` is the embedded default (aiosqlite, WAL). A second backend
+(PostgreSQL) is an added package implementing the same protocols; only the
+composition root chooses between them."""

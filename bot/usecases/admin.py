@@ -3,114 +3,102 @@
 from __future__ import annotations
 
 import logging
-from datetime import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, time
 
-from bot.blocks.practice import plain
-from bot.core import admin_commands as parse
-from bot.core.schedule import (
-    RevealAfter,
-    RevealAt,
-    ScheduleSpec,
-    describe,
-    format_local,
-    next_slot,
-)
-from bot.slack_text import escape
-from bot.usecases import daily
-from bot.usecases.context import AppContext
-from bot.usecases.replies import Reply
-from bot.usecases.users import ensure_user, user_tz
+from bot.core.records import OutboxRow, Post, Schedule
+from bot.core.schedule import RevealAfter, RevealAt, ScheduleSpec, next_slot, spec_of
+from bot.slack.blocks import plain
+from bot.slack.parser import admin as parse
+from bot.slack.schedule_text import describe, format_local
+from bot.slack.text import escape
+from bot.usecases import posting, reveal
+from bot.usecases.deps import Deps, ReplyTo, reply
+from bot.usecases.profiles import is_admin, user_tz
 
 log = logging.getLogger("mlquiz.admin")
 
 
-def spec_of(schedule) -> ScheduleSpec:
-    reveal = (
-        RevealAt(time.fromisoformat(schedule.reveal_time))
-        if schedule.reveal_time
-        else RevealAfter(schedule.reveal_after_hours)
-    )
-    return ScheduleSpec(
-        time=time.fromisoformat(schedule.post_time),
-        tz=schedule.tz,
-        days=schedule.days,
-        reveal=reveal,
-        recap_day=schedule.recap_day,
-        topics=tuple(schedule.topics),
-        difficulty=schedule.difficulty,
-    )
+@dataclass(frozen=True)
+class AdminRequest:
+    team_id: str
+    user_id: str
+    channel_id: str
+    args: str
+    reply_to: ReplyTo
 
 
-async def is_admin(ctx: AppContext, team_id: str, user_id: str) -> bool:
-    if user_id in ctx.settings.admin_user_ids:
-        return True
-    user = await ensure_user(ctx, team_id, user_id)
-    return bool(user and user.is_admin)
+Subcommand = Callable[[Deps, AdminRequest], Awaitable[None]]
 
 
-async def run(
-    ctx: AppContext,
-    *,
-    team_id: str,
-    user_id: str,
-    channel_id: str,
-    name: str,
-    raw_args: str,
-    reply: Reply,
-) -> None:
-    if not await is_admin(ctx, team_id, user_id):
-        await reply(
-            plain(
-                f"Sorry, `{name}` is for workspace admins and the admins configured for mlquiz. "
-                "Ask one of them, or try `/mlquiz ask` to practise."
-            )
+async def run(deps: Deps, name: str, request: AdminRequest) -> None:
+    if not await is_admin(deps, request.team_id, request.user_id):
+        await _say(
+            deps,
+            request,
+            f"Sorry, `{name}` is for workspace admins and the admins configured for mlquiz. "
+            "Ask one of them, or try `/mlquiz ask` to practise.",
         )
         return
-    handler = COMMANDS[name]
     try:
-        await handler(
-            ctx, team_id=team_id, user_id=user_id, channel_id=channel_id, args=raw_args, reply=reply
-        )
+        await COMMANDS[name](deps, request)
     except parse.ParseError as exc:
-        await reply(plain(str(exc)))
+        await _say(deps, request, escape(str(exc)))
 
 
-def _next_run_line(spec: ScheduleSpec, now) -> str:
+async def _say(deps: Deps, request: AdminRequest, text: str) -> None:
+    await reply(deps, request.reply_to, plain(text))
+
+
+def _next_run_line(spec: ScheduleSpec, now: datetime) -> str:
     _, at = next_slot(spec, now)
     return f"Next question: {format_local(at, spec.tz)}."
 
 
 async def _save(
-    ctx: AppContext,
-    *,
-    team_id: str,
-    channel_id: str,
-    user_id: str,
-    spec: ScheduleSpec,
-    paused: bool = False,
-):
-    reveal = spec.reveal_rule
-    return await ctx.store.schedules.upsert(
-        team_id,
-        channel_id,
-        post_time=spec.time.strftime("%H:%M"),
-        tz=spec.tz,
-        days=spec.days,
-        reveal_time=reveal.time.strftime("%H:%M") if isinstance(reveal, RevealAt) else None,
-        reveal_after_hours=reveal.hours if isinstance(reveal, RevealAfter) else None,
-        topics=spec.topics,
-        difficulty=spec.difficulty,
-        recap_day=spec.recap_day,
-        paused=paused,
-        created_by=user_id,
-        now=ctx.now(),
-    )
+    deps: Deps, request: AdminRequest, spec: ScheduleSpec, *, paused: bool = False
+) -> Schedule:
+    rule = spec.reveal_rule
+    async with deps.storage.transaction() as uow:
+        return await uow.schedules.upsert(
+            request.team_id,
+            request.channel_id,
+            post_time=spec.time.strftime("%H:%M"),
+            tz=spec.tz,
+            days=spec.days,
+            reveal_time=rule.time.strftime("%H:%M") if isinstance(rule, RevealAt) else None,
+            reveal_after_hours=rule.hours if isinstance(rule, RevealAfter) else None,
+            topics=spec.topics,
+            difficulty=spec.difficulty,
+            recap_day=spec.recap_day,
+            paused=paused,
+            created_by=request.user_id,
+            now=deps.now(),
+        )
 
 
-async def schedule(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    default_tz = await user_tz(ctx, team_id, user_id)
-    when = parse.parse_schedule_args(args, default_tz=default_tz)
-    existing = await ctx.store.schedules.get(team_id, channel_id)
+async def _existing(deps: Deps, request: AdminRequest) -> Schedule | None:
+    async with deps.storage.reading() as uow:
+        return await uow.schedules.get(request.team_id, request.channel_id)
+
+
+async def _require_schedule(deps: Deps, request: AdminRequest) -> Schedule | None:
+    existing = await _existing(deps, request)
+    if existing is None:
+        await _say(
+            deps,
+            request,
+            "This channel has no daily question yet. Start one with "
+            "`/mlquiz schedule 09:00 Europe/Berlin weekdays`.",
+        )
+    return existing
+
+
+async def schedule(deps: Deps, request: AdminRequest) -> None:
+    default_tz = await user_tz(deps, request.team_id, request.user_id)
+    when = parse.parse_schedule_args(request.args, default_tz=default_tz)
+    existing = await _existing(deps, request)
     if existing is not None:
         old = spec_of(existing)
         spec = ScheduleSpec(
@@ -124,155 +112,206 @@ async def schedule(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
         )
     else:
         spec = ScheduleSpec(time=when.time, tz=when.tz, days=when.days)
-    await _save(ctx, team_id=team_id, channel_id=channel_id, user_id=user_id, spec=spec)
-    await reply(
-        plain(f"✅ Scheduled <#{channel_id}>: {describe(spec)}. {_next_run_line(spec, ctx.now())}")
+    await _save(deps, request, spec)
+    await _say(
+        deps,
+        request,
+        f"✅ Scheduled <#{request.channel_id}>: {escape(describe(spec))}. "
+        f"{_next_run_line(spec, deps.now())}",
     )
 
 
-async def _require_schedule(ctx, team_id, channel_id, reply):
-    existing = await ctx.store.schedules.get(team_id, channel_id)
-    if existing is None:
-        await reply(
-            plain(
-                "This channel has no daily question yet. Start one with "
-                "`/mlquiz schedule 09:00 Europe/Berlin weekdays`."
-            )
-        )
-    return existing
-
-
-async def unschedule(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    if await _require_schedule(ctx, team_id, channel_id, reply) is None:
+async def unschedule(deps: Deps, request: AdminRequest) -> None:
+    if await _require_schedule(deps, request) is None:
         return
-    await ctx.store.schedules.delete(team_id, channel_id)
-    await reply(
-        plain(
-            f"🗑️ Removed the daily question from <#{channel_id}>. "
-            "Leaderboards and past answers are kept."
-        )
+    async with deps.storage.transaction() as uow:
+        await uow.schedules.delete(request.team_id, request.channel_id)
+    await _say(
+        deps,
+        request,
+        f"🗑️ Removed the daily question from <#{request.channel_id}>. "
+        "Leaderboards and past answers are kept.",
     )
 
 
-async def pause(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    existing = await _require_schedule(ctx, team_id, channel_id, reply)
-    if existing is None:
+async def pause(deps: Deps, request: AdminRequest) -> None:
+    if await _require_schedule(deps, request) is None:
         return
-    await ctx.store.schedules.set_paused(team_id, channel_id, True, now=ctx.now())
-    await reply(
-        plain(f"⏸️ Paused the daily question in <#{channel_id}>. `/mlquiz resume` starts it again.")
+    async with deps.storage.transaction() as uow:
+        await uow.schedules.set_paused(request.team_id, request.channel_id, True, now=deps.now())
+    await _say(
+        deps,
+        request,
+        f"⏸️ Paused the daily question in <#{request.channel_id}>. "
+        "`/mlquiz resume` starts it again.",
     )
 
 
-async def resume(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    existing = await _require_schedule(ctx, team_id, channel_id, reply)
+async def resume(deps: Deps, request: AdminRequest) -> None:
+    existing = await _require_schedule(deps, request)
     if existing is None:
         return
-    await ctx.store.schedules.set_paused(team_id, channel_id, False, now=ctx.now())
+    async with deps.storage.transaction() as uow:
+        await uow.schedules.set_paused(request.team_id, request.channel_id, False, now=deps.now())
     spec = spec_of(existing)
-    await reply(plain(f"▶️ Resumed: {describe(spec)}. {_next_run_line(spec, ctx.now())}"))
+    await _say(
+        deps,
+        request,
+        f"▶️ Resumed: {escape(describe(spec))}. {_next_run_line(spec, deps.now())}",
+    )
 
 
-async def post_now(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    existing = await ctx.store.schedules.get(team_id, channel_id)
-    if await _open_channel_post(ctx, team_id, channel_id) is not None:
-        await reply(
-            plain("There is already an open question here. `/mlquiz reveal` closes it first.")
+async def _open_channel_post(deps: Deps, request: AdminRequest) -> Post | None:
+    async with deps.storage.reading() as uow:
+        posts = await uow.posts.open_in_channel(request.team_id, request.channel_id)
+    posts = [p for p in posts if p.kind == "channel"]
+    return posts[-1] if posts else None
+
+
+async def post_now(deps: Deps, request: AdminRequest) -> None:
+    existing = await _existing(deps, request)
+    if await _open_channel_post(deps, request) is not None:
+        await _say(
+            deps,
+            request,
+            "There is already an open question here. `/mlquiz reveal` closes it first.",
         )
         return
     if existing is not None:
         spec = spec_of(existing)
     else:
-        now_local_tz = await user_tz(ctx, team_id, user_id)
-        spec = ScheduleSpec(time=time(9, 0), tz=now_local_tz)
-    now = ctx.now()
-    # A manual post never takes a scheduled slot's place, so it carries no slot date.
+        spec = ScheduleSpec(
+            time=time(9, 0), tz=await user_tz(deps, request.team_id, request.user_id)
+        )
+    now = deps.now()
     try:
-        post = await daily.post_question(
-            ctx,
-            team_id=team_id,
-            channel_id=channel_id,
+        # A manual post never takes a scheduled slot's place, so it carries no slot date.
+        post = await posting.post_question(
+            deps,
+            team_id=request.team_id,
+            channel_id=request.channel_id,
             spec=spec,
-            schedule_id=None,  # a manual post never takes a slot
+            schedule_id=None,
             slot_date=None,
             now=now,
         )
-    except daily.NoQuestionAvailable as exc:
-        await reply(plain(f"Nothing to post: {exc}."))
+    except posting.NoQuestionAvailable as exc:
+        await _say(deps, request, f"Nothing to post: {exc}.")
         return
-    await reply(
-        plain(
-            f"📮 Posted a question; answers are revealed {format_local(post.deadline_at, spec.tz)}."
-        )
+    assert post.deadline_at is not None
+    await _say(
+        deps,
+        request,
+        f"📮 Posted a question; answers are revealed {format_local(post.deadline_at, spec.tz)}.",
     )
 
 
-async def _open_channel_post(ctx, team_id: str, channel_id: str):
-    posts = [
-        p for p in await ctx.store.posts.open_in_channel(team_id, channel_id) if p.kind == "channel"
-    ]
-    return posts[-1] if posts else None
-
-
-async def reveal(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    open_post = await _open_channel_post(ctx, team_id, channel_id)
+async def reveal_now(deps: Deps, request: AdminRequest) -> None:
+    open_post = await _open_channel_post(deps, request)
     if open_post is None:
-        await reply(plain("There is no open question in this channel to reveal."))
+        await _say(deps, request, "There is no open question in this channel to reveal.")
         return
-    done = await daily.reveal_post(ctx, open_post, owner=f"manual:{user_id}")
-    await reply(plain("🔓 Revealed." if done else "A reveal of this question is already running."))
+    done = await reveal.reveal_post(deps, open_post, owner=deps.owner)
+    text = {
+        reveal.RevealOutcome.REVEALED: "🔓 Revealed.",
+        reveal.RevealOutcome.BUSY: "A reveal of this question is already running.",
+        reveal.RevealOutcome.ALREADY: "This question was revealed already.",
+        reveal.RevealOutcome.NOT_POSTED: "That question never reached Slack, so there is "
+        "nothing to reveal; it is marked failed.",
+        reveal.RevealOutcome.WAITING: "The question is still on its way to Slack; "
+        "try again in a moment.",
+    }[done.outcome]
+    await _say(deps, request, text)
 
 
-async def config(ctx, *, team_id, user_id, channel_id, args, reply) -> None:
-    existing = await _require_schedule(ctx, team_id, channel_id, reply)
+async def config(deps: Deps, request: AdminRequest) -> None:
+    existing = await _require_schedule(deps, request)
     if existing is None:
         return
     spec = spec_of(existing)
-    if args.strip():
-        change = parse.parse_config_args(args, known_topics=set(ctx.bank.topics("practice")))
-        spec = parse.apply_config_change(spec, change)
-        await _save(
-            ctx,
-            team_id=team_id,
-            channel_id=channel_id,
-            user_id=user_id,
-            spec=spec,
-            paused=existing.paused,
+    if request.args.strip():
+        change = parse.parse_config_args(
+            request.args, known_topics=set(deps.bank.topics("practice"))
         )
-        await reply(
-            plain(
-                f"✅ Updated <#{channel_id}>: {describe(spec)}. {_next_run_line(spec, ctx.now())}"
-            )
+        spec = parse.apply_config_change(spec, change)
+        await _save(deps, request, spec, paused=existing.paused)
+        await _say(
+            deps,
+            request,
+            f"✅ Updated <#{request.channel_id}>: {escape(describe(spec))}. "
+            f"{_next_run_line(spec, deps.now())}",
         )
         return
-    await reply(plain(await _config_report(ctx, team_id, channel_id, existing, spec)))
+    await _say(deps, request, await _config_report(deps, request, existing, spec))
 
 
-async def _config_report(ctx, team_id, channel_id, existing, spec) -> str:
+async def _config_report(
+    deps: Deps, request: AdminRequest, existing: Schedule, spec: ScheduleSpec
+) -> str:
     state = "⏸️ paused" if existing.paused else "▶️ active"
-    lines = [f"*Daily question in <#{channel_id}>* ({state})", describe(spec)]
+    lines = [f"*Daily question in <#{request.channel_id}>* ({state})", escape(describe(spec))]
     if not existing.paused:
-        lines.append(_next_run_line(spec, ctx.now()))
-    problems = await ctx.store.claims.failed(team_id)
-    mine = [c for c in problems if c.schedule_id == existing.id]
-    if mine:
-        lines.append("*Problems (retried automatically)*")
-        lines += [
-            f"• {c.kind} for {c.slot_date}: {escape(c.last_error or 'unknown error')} "
-            f"({c.attempts} attempts)"
-            for c in mine[:10]
+        lines.append(_next_run_line(spec, deps.now()))
+    async with deps.storage.reading() as uow:
+        leases = [
+            lease
+            for lease in await uow.leases.failed(request.team_id)
+            if lease.schedule_id == existing.id
         ]
-    failed_posts = await ctx.store.reveals.failing(team_id, channel_id)
-    lines += [f"• reveal of post {p.id}: {escape(p.error or '')}" for p in failed_posts[:10]]
+        messages = await uow.outbox.problems(request.team_id)
+        posts = {
+            row.outgoing.subject: await uow.posts.get(int(row.outgoing.subject.split(":")[1]))
+            for row in messages
+            if row.outgoing.subject and row.outgoing.subject.startswith("post:")
+        }
+    problems = [
+        f"• {lease.kind} for {lease.slot_date}: {escape(lease.last_error or 'unknown error')} "
+        f"({lease.attempts} attempts)"
+        for lease in leases[:10]
+    ]
+    problems += [
+        line for line in (_problem_line(row, posts, request.channel_id) for row in messages) if line
+    ][:15]
+    if problems:
+        lines.append("*Problems* (retried automatically until they succeed or expire)")
+        lines += problems
     return "\n".join(lines)
 
 
-COMMANDS = {
+def _problem_line(row: OutboxRow, posts: dict[str | None, Post | None], channel_id: str) -> str:
+    what = _what(row, posts)
+    error = escape(row.error or row.status)
+    if row.outgoing.key.startswith("feedback:"):
+        return f"• {what} to <@{row.outgoing.user_id}>: {error} ({row.status})"
+    if row.channel_id != channel_id:
+        return ""
+    state = "retrying" if row.status in ("pending", "sending") else row.status
+    return f"• {what}: {error} ({state}, {row.attempts} attempts)"
+
+
+def _what(row: OutboxRow, posts: dict[str | None, Post | None]) -> str:
+    key = row.outgoing.key
+    if key.startswith("post:"):
+        post = posts.get(row.outgoing.subject)
+        day = post.slot_date or post.day if post else None
+        return f"post for {day}" if day else "post"
+    if key.startswith("reveal-summary:"):
+        return f"reveal of post {key.split(':', 1)[1]}"
+    if key.startswith("reveal-close:"):
+        return f"closing post {key.split(':', 1)[1]}"
+    if key.startswith("feedback:"):
+        return "feedback DM"
+    if key.startswith("recap:"):
+        return "weekly recap"
+    return row.outgoing.action
+
+
+COMMANDS: dict[str, Subcommand] = {
     "schedule": schedule,
     "unschedule": unschedule,
     "pause": pause,
     "resume": resume,
     "post-now": post_now,
-    "reveal": reveal,
+    "reveal": reveal_now,
     "config": config,
 }

@@ -3,87 +3,79 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
-from bot.blocks.practice import plain
-from bot.commands import (
+from bot.slack.blocks import plain
+from bot.slack.parser.commands import (
     ADMIN_SUBCOMMANDS,
     ParsedCommand,
     UnknownCommand,
     parse_ask_args,
     parse_command,
 )
-from bot.slack_text import escape
+from bot.slack.parser.suggest import did_you_mean
+from bot.slack.text import escape, truncate
 from bot.usecases import admin, info, practice
-from bot.usecases.context import AppContext
-from bot.usecases.replies import Reply
+from bot.usecases.deps import Deps, reply
+from bot.usecases.requests import SlashCommand
 
 log = logging.getLogger("mlquiz.commands")
 
 
-@dataclass(frozen=True)
-class SlashCommand:
-    team_id: str
-    user_id: str
-    channel_id: str
-    text: str
-
-
-async def run_command(ctx: AppContext, request: SlashCommand, reply: Reply) -> None:
+async def run_command(deps: Deps, request: SlashCommand) -> None:
     try:
-        await _dispatch(ctx, request, reply)
+        await _dispatch(deps, request)
     except Exception:
         # The user gets a friendly line, never a stack trace; the log keeps the details.
-        log.exception("/mlquiz %r failed", request.text[:100])
-        await reply(plain("Sorry, something went wrong on our side. Please try again."))
+        log.exception("/mlquiz %r failed", truncate(request.text, 200))
+        await reply(
+            deps,
+            request.reply_to,
+            plain("Sorry, something went wrong on our side. Please try again."),
+        )
 
 
-async def _dispatch(ctx: AppContext, request: SlashCommand, reply: Reply) -> None:
+async def _dispatch(deps: Deps, request: SlashCommand) -> None:
     parsed = parse_command(request.text)
     if isinstance(parsed, UnknownCommand):
-        hint = f"Did you mean `{parsed.suggestion}`? " if parsed.suggestion else ""
+        hint = did_you_mean([parsed.suggestion] if parsed.suggestion else [])
         await info.help_screen(
-            ctx,
-            reply=reply,
-            prefix=f"I don't know `{escape(parsed.given)}`. {hint}Here is what I can do:",
+            deps,
+            reply_to=request.reply_to,
+            prefix=f"I don't know `{escape(parsed.given)}`.{hint} Here is what I can do:",
         )
         return
-    await _run(ctx, request, parsed, reply)
+    await _run(deps, request, parsed)
 
 
-async def _run(ctx: AppContext, request: SlashCommand, parsed: ParsedCommand, reply: Reply) -> None:
-    team, user = request.team_id, request.user_id
+async def _run(deps: Deps, request: SlashCommand, parsed: ParsedCommand) -> None:
+    team, user, to = request.team_id, request.user_id, request.reply_to
     match parsed.name:
         case "ask":
             await practice.ask(
-                ctx, team_id=team, user_id=user, args=parse_ask_args(parsed.args), reply=reply
+                deps, team_id=team, user_id=user, args=parse_ask_args(parsed.args), reply_to=to
             )
         case "review":
-            await practice.review(ctx, team_id=team, user_id=user, reply=reply)
+            await practice.review(deps, team_id=team, user_id=user, reply_to=to)
         case "stats":
-            await info.stats(ctx, team_id=team, user_id=user, args=parsed.args, reply=reply)
+            await info.stats(deps, team_id=team, user_id=user, args=parsed.args, reply_to=to)
         case "leaderboard":
             await info.leaderboard(
-                ctx,
+                deps,
                 team_id=team,
                 user_id=user,
                 channel_id=request.channel_id,
                 args=parsed.args,
-                reply=reply,
+                reply_to=to,
             )
         case "topics":
-            await info.topics(ctx, reply=reply)
+            await info.topics(deps, reply_to=to)
         case "help":
-            await info.help_screen(ctx, reply=reply)
+            await info.help_screen(deps, reply_to=to)
         case name if name in ADMIN_SUBCOMMANDS:
             await admin.run(
-                ctx,
-                team_id=team,
-                user_id=user,
-                channel_id=request.channel_id,
-                name=name,
-                raw_args=parsed.raw_args,
-                reply=reply,
+                deps,
+                name,
+                admin.AdminRequest(team, user, request.channel_id, parsed.raw_args, to),
             )
         case _:
-            await info.help_screen(ctx, reply=reply)
+            await info.help_screen(deps, reply_to=to)

@@ -2,87 +2,103 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+from bot.core.periods import ALL_TIME, PERIOD_KINDS, resolve
+from bot.ports.slack import SlackError
+from bot.slack.blocks import info as info_blocks
+from bot.slack.blocks import plain
+from bot.slack.parser.commands import mentioned_user, parse_period, typed_name
+from bot.slack.parser.suggest import closest, did_you_mean
+from bot.slack.text import escape
+from bot.usecases.deps import Deps, ReplyTo, reply
+from bot.usecases.profiles import ensure_user, user_tz
+from bot.usecases.standings import top, user_stats
 
-from bot.blocks import info as info_blocks
-from bot.blocks.practice import plain
-from bot.commands import closest, mentioned_user, parse_period
-from bot.core.periods import ALL_TIME, resolve, season
-from bot.slack_text import escape
-from bot.usecases.context import AppContext
-from bot.usecases.replies import Reply
-from bot.usecases.users import ensure_user, user_tz
+STATS_USAGE = "Usage: `/mlquiz stats` or `/mlquiz stats @someone`."
 
 
 async def stats(
-    ctx: AppContext, *, team_id: str, user_id: str, args: tuple[str, ...], reply: Reply
+    deps: Deps, *, team_id: str, user_id: str, args: tuple[str, ...], reply_to: ReplyTo
 ) -> None:
-    target = mentioned_user(args) or user_id
-    if args and target == user_id and not mentioned_user(args):
-        await reply(plain("Usage: `/mlquiz stats` or `/mlquiz stats @someone`."))
-        return
-    profile = await ensure_user(ctx, team_id, target)
-    tz = await user_tz(ctx, team_id, target)
-    result = await ctx.store.stats.for_user(team_id, target, now=ctx.now(), tz=tz)
+    target = mentioned_user(args)
+    if args and target is None:
+        # With mentions sent as plain text, "@ada" arrives as typed: look the name up.
+        name = typed_name(args)
+        if name is None:
+            await reply(deps, reply_to, plain(STATS_USAGE))
+            return
+        try:
+            found = await deps.slack.gateway_for(team_id).find_user(name)
+        except SlackError:
+            found = None
+        if found is None:
+            await reply(
+                deps,
+                reply_to,
+                plain(f"I can't find anyone called “{escape(name)}” here. {STATS_USAGE}"),
+            )
+            return
+        target = found.user_id
+    target = target or user_id
+    profile = await ensure_user(deps, team_id, target)
+    tz = await user_tz(deps, team_id, target)
+    async with deps.storage.reading() as uow:
+        result = await user_stats(uow, team_id, target, now=deps.now(), tz=tz)
     name = escape((profile.display_name if profile else None) or "Their")
     await reply(
-        info_blocks.stats_message(result, user_id=target, is_self=target == user_id, name=name)
+        deps,
+        reply_to,
+        info_blocks.stats_message(result, user_id=target, is_self=target == user_id, name=name),
     )
 
 
 async def leaderboard(
-    ctx: AppContext,
+    deps: Deps,
     *,
     team_id: str,
     user_id: str,
     channel_id: str,
     args: tuple[str, ...],
-    reply: Reply,
+    reply_to: ReplyTo,
 ) -> None:
     period_name = parse_period(args)
     if period_name is None:
-        guess = closest(args[0], ("week", "month", "season", "all"), cutoff=60).best
-        hint = f" Did you mean `{guess}`?" if guess else ""
+        guess = closest(args[0], PERIOD_KINDS, cutoff=60).best
+        hint = did_you_mean([guess] if guess else [])
         await reply(
-            plain(f"Unknown period “{escape(args[0])}”.{hint} Use week, month, season or all.")
+            deps,
+            reply_to,
+            plain(f"Unknown period “{escape(args[0])}”.{hint} Use week, month, season or all."),
         )
         return
-    tz = await user_tz(ctx, team_id, user_id)
-    period = _period(period_name, ctx.now(), tz)
-    # In a channel that runs the daily question, its own board is the one people mean.
-    here = channel_id and await ctx.store.schedules.get(team_id, channel_id) is not None
-    rows = await ctx.store.leaderboards.top(
-        team_id, channel_id=channel_id if here else None, period=period, now=ctx.now(), limit=10
-    )
+    tz = await user_tz(deps, team_id, user_id)
+    now = deps.now()
+    period = resolve(period_name, now, tz)
+    async with deps.storage.reading() as uow:
+        # In a channel that runs the daily question, its own board is the one people mean.
+        here = bool(channel_id) and await uow.schedules.get(team_id, channel_id) is not None
+        rows = await top(
+            uow, team_id, channel_id=channel_id if here else None, period=period, now=now
+        )
     scope = f"<#{channel_id}>" if here else "workspace"
-    await reply(info_blocks.leaderboard_message(rows, period=period_name, scope=scope))
+    await reply(
+        deps, reply_to, info_blocks.leaderboard_message(rows, period=period_name, scope=scope)
+    )
 
 
-async def topics(ctx: AppContext, *, reply: Reply) -> None:
-    await reply(info_blocks.topics_message(ctx.bank.topics("practice")))
+async def topics(deps: Deps, *, reply_to: ReplyTo) -> None:
+    await reply(deps, reply_to, info_blocks.topics_message(deps.bank.topics("practice")))
 
 
-async def help_screen(ctx: AppContext, *, reply: Reply, prefix: str = "") -> None:
-    await reply(info_blocks.help_message(prefix))
+async def help_screen(deps: Deps, *, reply_to: ReplyTo, prefix: str = "") -> None:
+    await reply(deps, reply_to, info_blocks.help_message(prefix))
 
 
-async def publish_home(ctx: AppContext, *, team_id: str, user_id: str) -> None:
-    await ensure_user(ctx, team_id, user_id)
-    tz = await user_tz(ctx, team_id, user_id)
-    now = ctx.now()
-    result = await ctx.store.stats.for_user(team_id, user_id, now=now, tz=tz)
-    top = await ctx.store.leaderboards.top(team_id, period=ALL_TIME, now=now, limit=10)
-    view = info_blocks.home_view(result, top, user_id=user_id)
-    await ctx.client.views_publish(user_id=user_id, view=view)
-
-
-def _period(name: str, now, tz: str):
-    """`season` is the current calendar quarter in the caller's zone."""
-    if name != "season":
-        return resolve(name, now, tz)
-    local = now.astimezone(ZoneInfo(tz)).date()
-    first_month = 3 * ((local.month - 1) // 3) + 1
-    start = date(local.year, first_month, 1)
-    end = date(local.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
-    return season(start, end - timedelta(days=1))
+async def publish_home(deps: Deps, *, team_id: str, user_id: str) -> None:
+    tz = await user_tz(deps, team_id, user_id)
+    now = deps.now()
+    async with deps.storage.reading() as uow:
+        result = await user_stats(uow, team_id, user_id, now=now, tz=tz)
+        leaders = await top(uow, team_id, period=ALL_TIME, now=now, limit=10)
+    view = info_blocks.home_view(result, leaders, user_id=user_id)
+    # Publishing the same Home twice is harmless, and it is only for the person looking.
+    await deps.slack.gateway_for(team_id).publish_home(user_id, view)

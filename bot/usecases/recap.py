@@ -4,46 +4,56 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.blocks import daily as daily_blocks
 from bot.core.periods import season
+from bot.core.records import Schedule
 from bot.core.schedule import ScheduleSpec, local_date_of, recap_window
-from bot.usecases.context import AppContext
+from bot.slack.blocks import daily as daily_blocks
+from bot.usecases.deps import Deps, post_message
+from bot.usecases.standings import top, user_stats
+from questionbank.models import Question
 
 
 async def send_recap(
-    ctx: AppContext, schedule, spec: ScheduleSpec, recap_date: date, now: datetime
+    deps: Deps, schedule: Schedule, spec: ScheduleSpec, recap_date: date, now: datetime
 ) -> None:
     start, end = recap_window(spec, recap_date)
     first_day = local_date_of(start, spec.tz)
     period = season(first_day, recap_date)
-    top = await ctx.store.leaderboards.top(
-        schedule.team_id, channel_id=schedule.channel_id, period=period, now=now, limit=5
-    )
-    posts = await ctx.store.posts.revealed_between(
-        schedule.team_id, schedule.channel_id, start, end
-    )
-    hardest = None
-    for post, average in posts:
-        question = ctx.bank.get(post.question_id)
-        if (
-            question is not None
-            and average is not None
-            and (hardest is None or average < hardest[1])
-        ):
-            hardest = (question, average)
-    streaks = []
-    for row in top:
-        stats = await ctx.store.stats.for_user(schedule.team_id, row.user_id, now=now, tz=spec.tz)
-        if stats.streak:
-            streaks.append((row.user_id, stats.streak))
-    streaks.sort(key=lambda item: -item[1])
-    message = daily_blocks.weekly_recap(
-        daily_blocks.RecapData(
-            week_label=f"{first_day:%d %b} to {recap_date:%d %b %Y}",
-            top=top,
-            streaks=streaks[:3],
-            hardest=hardest,
-            questions=len(posts),
+    async with deps.storage.transaction() as uow:
+        leaders = await top(
+            uow, schedule.team_id, channel_id=schedule.channel_id, period=period, now=now, limit=5
         )
-    )
-    await ctx.client.chat_postMessage(channel=schedule.channel_id, **message.as_kwargs())
+        posts = await uow.posts.revealed_between(schedule.team_id, schedule.channel_id, start, end)
+        hardest: tuple[Question, float] | None = None
+        for post, average in posts:
+            question = deps.bank.get(post.question_id)
+            if (
+                question is not None
+                and average is not None
+                and (hardest is None or average < hardest[1])
+            ):
+                hardest = (question, average)
+        streaks = []
+        for row in leaders:
+            stats = await user_stats(uow, schedule.team_id, row.user_id, now=now, tz=spec.tz)
+            if stats.streak:
+                streaks.append((row.user_id, stats.streak))
+        streaks.sort(key=lambda item: -item[1])
+        message = daily_blocks.weekly_recap(
+            daily_blocks.RecapData(
+                week_label=f"{first_day:%d %b} to {recap_date:%d %b %Y}",
+                top=leaders,
+                streaks=streaks[:3],
+                hardest=hardest,
+                questions=len(posts),
+            )
+        )
+        await uow.outbox.add(
+            post_message(
+                schedule.team_id,
+                f"recap:{schedule.id}:{recap_date.isoformat()}",
+                schedule.channel_id,
+                message,
+            ),
+            now,
+        )

@@ -2,66 +2,82 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+from typing import Any
 
-from bot.blocks import ids
-from bot.usecases import buttons
-from bot.usecases.context import AppContext
-from bot.usecases.replies import reply_for
-from handlers.payload import team_id
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.jobs.tasks import BackgroundTasks
+from bot.slack.blocks import ids
+from bot.usecases import appeals, forms, practice
+from bot.usecases.deps import Deps
+from handlers.payload import action_value, reply_to, team_id, text_field, user_id
 
 
-def register(app: AsyncApp, ctx: AppContext) -> None:
+def register(app: AsyncApp, deps: Deps, tasks: BackgroundTasks) -> None:
     @app.action(ids.ANSWER_BUTTON)
-    async def on_answer_button(ack, body, action, respond):
+    async def on_answer_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        ctx.tasks.spawn(
-            buttons.open_answer_modal(
-                ctx,
+        if not user_id(body):
+            return
+        tasks.spawn(
+            forms.open_answer_modal(
+                deps,
                 team_id=team_id(body),
-                user_id=body["user"]["id"],
-                post_id=action.get("value", ""),
-                trigger_id=body["trigger_id"],
-                reply=reply_for(ctx, respond, body.get("response_url")),
+                user_id=user_id(body),
+                value=action_value(action),
+                trigger_id=text_field(body.get("trigger_id")),
+                reply_to=reply_to(body),
             ),
             name="action:answer",
             urgent=True,
         )
 
     @app.action(ids.ANOTHER_QUESTION)
-    async def on_another(ack, body, action, respond):
+    async def on_another(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        ctx.tasks.spawn(
-            buttons.another_question(
-                ctx,
+        if not user_id(body):
+            return
+        tasks.spawn(
+            practice.another(
+                deps,
                 team_id=team_id(body),
-                user_id=body["user"]["id"],
-                value=action.get("value", ""),
-                reply=reply_for(ctx, respond, body.get("response_url")),
+                user_id=user_id(body),
+                value=action_value(action)[:200],
+                reply_to=reply_to(body),
             ),
             name="action:another",
         )
 
     @app.action(ids.APPEAL_BUTTON)
-    async def on_appeal(ack, body, action, respond):
+    async def on_appeal(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        ctx.tasks.spawn(
-            buttons.open_appeal_modal(
-                ctx,
+        if not user_id(body):
+            return
+        tasks.spawn(
+            appeals.open_appeal_modal(
+                deps,
                 team_id=team_id(body),
-                user_id=body["user"]["id"],
-                answer_id=action.get("value", ""),
-                trigger_id=body["trigger_id"],
-                reply=reply_for(ctx, respond, body.get("response_url")),
+                user_id=user_id(body),
+                value=action_value(action),
+                trigger_id=text_field(body.get("trigger_id")),
+                reply_to=reply_to(body),
             ),
             name="action:appeal",
             urgent=True,
         )
 
     @app.action(ids.HOME_PRACTICE)
-    async def on_home_practice(ack, body):
+    async def on_home_practice(ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
-        ctx.tasks.spawn(
-            buttons.practice_from_home(ctx, team_id=team_id(body), user_id=body["user"]["id"]),
+        if not user_id(body):
+            return
+        tasks.spawn(
+            practice.another(
+                deps,
+                team_id=team_id(body),
+                user_id=user_id(body),
+                value="",
+                reply_to=reply_to(body),
+            ),
             name="action:home-practice",
         )

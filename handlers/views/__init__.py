@@ -2,44 +2,56 @@
 
 from __future__ import annotations
 
-from slack_bolt.async_app import AsyncApp
+from typing import Any
 
-from bot.blocks import ids
-from bot.usecases import modals
-from bot.usecases.context import AppContext
-from handlers.payload import input_value, team_id
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from bot.jobs.tasks import BackgroundTasks
+from bot.slack.blocks import ids
+from bot.usecases import appeals, forms
+from bot.usecases.deps import Deps
+from handlers.payload import input_value, reply_to, team_id, text_field, user_id
 
 
-def register(app: AsyncApp, ctx: AppContext) -> None:
+def register(app: AsyncApp, deps: Deps, tasks: BackgroundTasks) -> None:
     @app.view(ids.ANSWER_MODAL)
-    async def on_answer_submitted(ack, body, view):
+    async def on_answer_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
         text = input_value(view, ids.ANSWER_INPUT_BLOCK, ids.ANSWER_INPUT)
-        problem = modals.answer_problem(text)
+        problem = forms.answer_problem(text)
         if problem:
             await ack(response_action="errors", errors={ids.ANSWER_INPUT_BLOCK: problem})
             return
         await ack()
-        ctx.tasks.spawn(
-            modals.submit_answer(
-                ctx,
+        if not user_id(body):
+            return
+        tasks.spawn(
+            forms.submit_answer(
+                deps,
                 team_id=team_id(body),
-                user_id=body["user"]["id"],
-                post_id=view.get("private_metadata", ""),
+                user_id=user_id(body),
+                post_value=text_field(view.get("private_metadata")),
                 text=text,
             ),
             name="view:answer",
         )
 
     @app.view(ids.APPEAL_MODAL)
-    async def on_appeal_submitted(ack, body, view):
+    async def on_appeal_submitted(
+        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
+    ) -> None:
         await ack()
-        ctx.tasks.spawn(
-            modals.submit_appeal(
-                ctx,
+        if not user_id(body):
+            return
+        tasks.spawn(
+            appeals.submit_appeal(
+                deps,
                 team_id=team_id(body),
-                user_id=body["user"]["id"],
-                answer_id=view.get("private_metadata", ""),
+                user_id=user_id(body),
+                answer_value=text_field(view.get("private_metadata")),
                 note=input_value(view, ids.APPEAL_INPUT_BLOCK, ids.APPEAL_INPUT),
+                reply_to=reply_to(body),
             ),
             name="view:appeal",
         )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config import Settings
-from bot.sandbox import Sandbox
+from tests.e2e.harness import OfflineApp
 
 START = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # a Monday morning
 
@@ -22,7 +22,7 @@ class FakeClock:
     def __call__(self) -> datetime:
         return self.now
 
-    def advance(self, **delta) -> datetime:
+    def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
 
@@ -50,14 +50,15 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def sandbox(tmp_path, clock):
-    box = Sandbox(e2e_settings(tmp_path), clock=clock, rng=random.Random(1), run_scheduler=True)
-    await box.start()
+    """The app and a local workspace with ada (an admin), bayes and clara."""
+    app = OfflineApp(e2e_settings(tmp_path), clock=clock, rng=random.Random(1))
+    await app.start()
     try:
-        yield box
+        yield app
         # Background work that failed is logged, never lost: no test may leave any.
-        assert box.ctx.tasks.failures == 0, "a background task failed; see the log"
+        assert app.app.tasks.failures == 0, "a background task failed; see the log"
     finally:
-        await box.stop()
+        await app.stop()
 
 
 @pytest.fixture

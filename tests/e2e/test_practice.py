@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.blocks import ids
-from bot.demo import answer_from
+from bot.slack.blocks import ids
+from questionbank.samples import answer_from
 from tests.e2e.helpers import last_ephemeral, message_text, thread_replies
 
 
@@ -16,8 +16,8 @@ async def _ask(sandbox, user, text="ask"):
 
 
 async def _question_for(sandbox, dm, message):
-    post = await sandbox.ctx.store.posts.by_message(sandbox.ctx.team_id, dm, message["ts"])
-    return post, sandbox.ctx.bank.get(post.question_id)
+    post = await sandbox.post_of(dm, message["ts"])
+    return post, sandbox.bank.get(post.question_id)
 
 
 async def test_ask_sends_a_dm_question_and_grades_a_thread_reply(sandbox, users):
@@ -36,7 +36,7 @@ async def test_ask_sends_a_dm_question_and_grades_a_thread_reply(sandbox, users)
     assert "Expected answer" in feedback
     for point in question.key_points:
         assert point.text.split()[0] in feedback
-    answers = await sandbox.ctx.store.answers.for_post(post.id)
+    answers = await sandbox.answers_for(post.id)
     assert len(answers) == 1 and answers[0].score is not None and answers[0].score >= 0.6
 
 
@@ -57,7 +57,7 @@ async def test_modal_answer_is_graded_and_appeal_is_stored(sandbox, users):
     await sandbox.submit_modal(
         bayes, {ids.APPEAL_INPUT_BLOCK: {ids.APPEAL_INPUT: "I did mention variance."}}
     )
-    rows = await sandbox.ctx.store.db.fetchall("SELECT user_id, note FROM appeals")
+    rows = await sandbox.app.storage.db.fetchall("SELECT user_id, note FROM appeals")
     assert [(r["user_id"], r["note"]) for r in rows] == [(bayes, "I did mention variance.")]
 
 
@@ -123,7 +123,7 @@ async def test_practice_does_not_repeat_until_the_topic_is_exhausted(sandbox, us
     ada = users[0]
     pool = [
         q.id
-        for q in sandbox.ctx.bank.filter(topics=["convexity"])
+        for q in sandbox.bank.filter(topics=["convexity"])
         if q.primary_topic == "convexity"
     ]
     asked = []

@@ -1,40 +1,51 @@
-"""The interactive offline sandbox (`make run` without tokens), driven line by line."""
+"""The interactive offline sandbox (`make run` without tokens), typed into like a user."""
 
 from __future__ import annotations
 
-import builtins
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-from bot.sandbox_repl import Repl
+MLQUIZ = Path(sys.executable).with_name("mlquiz")
+SESSION = [
+    "/mlquiz help",
+    "/mlquiz ask regularization",
+    "in dm",
+    "press 1",  # Answer: the sandbox asks for the modal's input on the next line
+    "L1 zeroes weights; L2 shrinks them.",
+    "in channel",
+    "/mlquiz post-now",
+    "as bayes",
+    "Bias is error from wrong assumptions, variance from noise.",
+    "skip 24h",
+    "home",
+    "press 99",
+    "quit",
+]
 
 
-async def test_repl_walks_through_practice_and_the_channel(sandbox, monkeypatch, capsys):
-    repl = Repl(sandbox)
-    assert await repl.handle("/mlquiz help")
-    assert "/mlquiz ask" in capsys.readouterr().out
-
-    assert await repl.handle("/mlquiz ask regularization")
-    out = capsys.readouterr().out
+def test_repl_walks_through_practice_and_the_channel(tmp_path):
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "repl.db")}
+    env.pop("SLACK_BOT_TOKEN", None)
+    done = subprocess.run(
+        [str(MLQUIZ), "serve", "--offline"],
+        input="\n".join(SESSION) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+    out = done.stdout
+    assert done.returncode == 0, done.stderr
+    assert "/mlquiz ask" in out  # help
     assert "DM with ada" in out and "[1] Answer" in out
-
-    # Pressing Answer opens the modal; the REPL asks for each input and submits it.
-    monkeypatch.setattr(builtins, "input", lambda prompt="": "L1 zeroes weights; L2 shrinks.")
-    answer_button = next(n for n, (_s, b) in repl.buttons.items() if b["text"] == "Answer")
-    repl.channel = sandbox.dm("U0ADA")
-    assert await repl.handle(f"press {answer_button}")
-    out = capsys.readouterr().out
     assert "Your answer" in out and "GRADED" in out
-
-    assert await repl.handle("in channel")
-    assert await repl.handle("/mlquiz post-now")
-    assert "QUESTION OF THE DAY" in capsys.readouterr().out
-    assert await repl.handle("as bayes")
-    assert repl.prompt() == "bayes@#ml-daily> "
-    assert await repl.handle("Bias is error from wrong assumptions, variance from noise.")
-    assert "reaction" in capsys.readouterr().out
-    assert await repl.handle("skip 9h")
-    assert "ANSWERS ARE IN" in capsys.readouterr().out
-    assert await repl.handle("home")
-    assert "App Home" in capsys.readouterr().out
-    assert await repl.handle("press 99")
-    assert "Press a button number" in capsys.readouterr().out
-    assert not await repl.handle("quit")
+    assert "QUESTION OF THE DAY" in out
+    assert "bayes@#ml-daily> " in out
+    assert "reaction" in out
+    assert "ANSWERS ARE IN" in out
+    assert "App Home" in out
+    assert "Press a button number" in out
+    assert "sandbox error" not in done.stderr and "Traceback" not in done.stderr

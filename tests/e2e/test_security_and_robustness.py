@@ -36,8 +36,8 @@ async def test_retried_event_stores_one_answer(sandbox, users):
     await sandbox.driver.event(event, event_id="Ev0RETRY1", retry_num=1)
     await sandbox.driver.event(event, event_id="Ev0RETRY1", retry_num=2)
     await sandbox.settle()
-    post = await sandbox.ctx.store.posts.by_message(sandbox.ctx.team_id, dm, question["ts"])
-    assert len(await sandbox.ctx.store.answers.for_post(post.id)) == 1
+    post = await sandbox.post_of(dm, question["ts"])
+    assert len(await sandbox.answers_for(post.id)) == 1
     feedback = [
         m
         for m in thread_replies(sandbox, dm, question["ts"])
@@ -59,8 +59,8 @@ async def test_user_text_is_echoed_escaped(sandbox, users):
     await sandbox.command(ada, "ask")
     dm = sandbox.dm(ada)
     question = sandbox.latest_question(dm)
-    post = await sandbox.ctx.store.posts.by_message(sandbox.ctx.team_id, dm, question["ts"])
-    key_point = sandbox.ctx.bank.get(post.question_id).key_points[0].text
+    post = await sandbox.post_of(dm, question["ts"])
+    key_point = sandbox.bank.get(post.question_id).key_points[0].text
     hostile = f"<!channel> <@U0BAYES> &<> {key_point}"
     await sandbox.reply(ada, hostile, channel_id=dm, thread_ts=question["ts"])
     feedback = thread_replies(sandbox, dm, question["ts"])[-1]

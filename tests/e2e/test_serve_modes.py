@@ -11,7 +11,7 @@ import asyncio
 import aiohttp
 from pydantic import SecretStr
 
-from bot.cli import serve as serve_cli
+from bot import bootstrap
 from slack_standin.server import SlackStandin
 from tests.e2e.conftest import e2e_settings
 
@@ -32,14 +32,12 @@ class RecordingSocketModeHandler:
 
 
 async def test_socket_mode_is_used_when_an_app_token_is_set(tmp_path, monkeypatch):
-    import slack_bolt.adapter.socket_mode.async_handler as socket_mode
-
-    monkeypatch.setattr(socket_mode, "AsyncSocketModeHandler", RecordingSocketModeHandler)
+    monkeypatch.setattr(bootstrap, "AsyncSocketModeHandler", RecordingSocketModeHandler)
 
     async def no_wait():
         return None
 
-    monkeypatch.setattr("bot.server.wait_for_shutdown_signal", no_wait)
+    monkeypatch.setattr(bootstrap, "wait_for_shutdown_signal", no_wait)
     async with SlackStandin(signing_secret="s3cret") as standin:
         settings = e2e_settings(
             tmp_path,
@@ -47,7 +45,7 @@ async def test_socket_mode_is_used_when_an_app_token_is_set(tmp_path, monkeypatc
             slack_app_token=SecretStr("xapp-1-A0001-socket"),
             slack_api_url=standin.api_url,
         )
-        await serve_cli._socket_mode(settings)
+        await bootstrap.serve(settings, socket_mode=True)
     [handler] = RecordingSocketModeHandler.instances
     assert handler.app_token == "xapp-1-A0001-socket"
     assert handler.connected and handler.closed
@@ -60,7 +58,7 @@ async def test_http_mode_serves_events_and_health_until_signalled(tmp_path, monk
     async def wait_for_test():
         await stop.wait()
 
-    monkeypatch.setattr("bot.server.wait_for_shutdown_signal", wait_for_test)
+    monkeypatch.setattr(bootstrap, "wait_for_shutdown_signal", wait_for_test)
     async with SlackStandin(signing_secret="s3cret") as standin:
         settings = e2e_settings(
             tmp_path,
@@ -70,7 +68,9 @@ async def test_http_mode_serves_events_and_health_until_signalled(tmp_path, monk
             port=0,
         )
         started: asyncio.Future = asyncio.get_running_loop().create_future()
-        server = asyncio.create_task(serve_cli._http(settings, on_started=started.set_result))
+        server = asyncio.create_task(
+            bootstrap.serve(settings, socket_mode=False, on_started=started.set_result)
+        )
         url = (await asyncio.wait_for(started, 30)).url
         async with aiohttp.ClientSession() as session:
             async with session.get(f"{url}/healthz") as response:

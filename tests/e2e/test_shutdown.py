@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import random
 
+from bot.storage.sqlite.database import Database
 from tests.e2e.conftest import e2e_settings
+from tests.e2e.harness import OfflineApp
 
 
 async def test_stop_lets_in_flight_work_finish(tmp_path, clock):
-    from bot.sandbox import Sandbox
-
-    sandbox = await Sandbox(e2e_settings(tmp_path), clock=clock).start()
+    app = await OfflineApp(e2e_settings(tmp_path), clock=clock, rng=random.Random(1)).start()
     finished = asyncio.Event()
 
     async def slow_work() -> None:
         await asyncio.sleep(0.2)
-        await sandbox.ctx.store.events.first_seen("EvSHUTDOWN", clock())
+        async with app.app.storage.transaction() as uow:
+            await uow.events.first_seen("EvSHUTDOWN", clock())
         finished.set()
 
-    sandbox.ctx.tasks.spawn(slow_work(), name="slow")
-    await sandbox.stop()
+    app.app.tasks.spawn(slow_work(), name="slow")
+    await app.stop()
     assert finished.is_set(), "shutdown must wait for in-flight work"
     # The database was closed cleanly: reopening it sees the write and no stray WAL.
-    from bot.storage import Database
-
     db = await Database.open(tmp_path / "e2e.db")
     try:
         row = await db.fetchone("SELECT event_id FROM processed_events")

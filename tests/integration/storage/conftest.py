@@ -2,22 +2,29 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.services import Store
-from bot.storage import AnswerIn, Database
+from bot.core.records import AnswerIn
+from bot.storage.sqlite.storage import SqliteStorage
+
+from .store import Store
 
 T0 = datetime(2024, 3, 4, 9, tzinfo=UTC)  # a Monday
 
 
 @pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "mlquiz.db")
-    yield database
-    await database.close()
+async def storage(tmp_path):
+    opened = await SqliteStorage.open(tmp_path / "mlquiz.db")
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture
-def store(db):
-    return Store(db)
+def db(storage):
+    return storage.db
+
+
+@pytest.fixture
+def store(storage):
+    return Store(storage)
 
 
 async def channel_post(

@@ -2,8 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services import AnswerToRecord
-from bot.storage import AnswerIn
+from bot.core.records import AnswerIn, AnswerToRecord
 
 from .conftest import T0, answer, channel_post, graded
 

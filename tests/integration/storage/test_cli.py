@@ -3,10 +3,10 @@ import asyncio
 from click.testing import CliRunner
 
 from bot.cli.main import cli
-from bot.services import Store
-from bot.storage import Database
+from bot.storage.sqlite.database import Database
 
 from .conftest import answer, channel_post, graded
+from .store import Store
 
 
 def test_migrate_stats_backup(tmp_path):

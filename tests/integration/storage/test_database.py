@@ -1,11 +1,11 @@
 import asyncio
 import sqlite3
 
-from bot.services import Store
-from bot.storage import Database
-from bot.storage.migrations import load_migrations
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.migrations import load_migrations
 
 from .conftest import T0, answer, channel_post, graded
+from .store import Store
 
 
 async def test_open_sets_wal_foreign_keys_and_busy_timeout(db):
@@ -31,7 +31,7 @@ async def test_migrations_from_zero_then_idempotent(tmp_path):
 
 
 async def test_a_failing_migration_leaves_the_previous_version(tmp_path):
-    from bot.storage.migrations import Migration
+    from bot.storage.sqlite.migrations import Migration
 
     database = await Database.open(tmp_path / "x.db", migrate=False)
     good = load_migrations()[0]
@@ -119,5 +119,7 @@ async def test_foreign_keys_are_enforced(store):
 
     with pytest.raises(sqlite3.IntegrityError):
         await store.db.execute(
-            "INSERT INTO reveal_feedback (answer_id, post_id, sent_at) VALUES (999, 999, 'x')"
+            "INSERT INTO answers (team_id, post_id, user_id, channel_id, day, ranked, text,"
+            " source, answered_at, last_event_at) VALUES"
+            " ('T1', 999, 'U1', 'C1', '2024-01-01', 1, 'x', 'thread', 'x', 'x')"
         )

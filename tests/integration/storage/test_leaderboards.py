@@ -4,9 +4,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.periods import season
-from bot.services import AnswerToRecord
+from bot.core.records import AnswerToRecord
+from bot.usecases.appeals import override_grade, resolve_appeal, submit_appeal
+from bot.usecases.deps import Deps, ReplyTo
+from questionbank.loader import load_bank
 
 from .conftest import T0, answer, channel_post, graded
+from .store import Store
 
 
 def table(rows):
@@ -65,10 +69,19 @@ async def test_overrides_and_withdrawals_move_the_board(store):
     a = await store.answers.record(answer(post, "U1", event="E1"), graded(0.2))
     await store.answers.record(answer(post, "U2", event="E2"), graded(0.5))
     assert table(await store.leaderboards.top("T1", now=T0)) == [(1, "U2", 15), (2, "U1", 6)]
-    override = await store.overrides.set("T1", a.answer_id, "UADMIN", 1.0, T0, "was right")
+    async with store.storage.transaction() as uow:
+        override = await override_grade(
+            uow,
+            team_id="T1",
+            answer_id=a.answer_id,
+            by_user_id="UADMIN",
+            score=1.0,
+            note="was right",
+            now=T0,
+        )
     assert (override.old_score, override.score) == (0.2, 1.0)
     assert table(await store.leaderboards.top("T1", now=T0)) == [(1, "U1", 30), (2, "U2", 15)]
-    labels = await store.overrides.labels("T1")
+    labels = await store.feedback.labels("T1")
     assert [(x.question_id, x.machine_score, x.human_score) for x in labels] == [
         ("q-pca", 0.2, 1.0)
     ]
@@ -77,21 +90,31 @@ async def test_overrides_and_withdrawals_move_the_board(store):
 async def test_appeals(store):
     import pytest
 
+    deps = Deps(storage=store.storage, slack=None, bank=load_bank(), clock=lambda: T0)  # type: ignore[arg-type]
     post = await channel_post(store)
     a = await store.answers.record(answer(post, "U1", event="E1"), graded(0.3))
-    with pytest.raises(PermissionError):
-        await store.appeals.create("T1", a.answer_id, "U2", "not mine", T0)
-    appeal = await store.appeals.create("T1", a.answer_id, "U1", "I covered it", T0)
-    again = await store.appeals.create("T1", a.answer_id, "U1", "really", T0)
-    assert again.id == appeal.id and again.note == "really"
-    assert [x.id for x in await store.appeals.open("T1")] == [appeal.id]
-    done = await store.appeals.resolve(
-        appeal.id, accepted=True, by_user_id="UADMIN", now=T0, score=0.9, note="agreed"
+
+    async def appeal(user, note):
+        to = ReplyTo("T1", user)
+        await submit_appeal(
+            deps, team_id="T1", user_id=user, answer_value=str(a.answer_id), note=note, reply_to=to
+        )
+
+    await appeal("U2", "not mine")
+    assert await store.feedback.open_appeals("T1") == [], "only the author may appeal"
+    await appeal("U1", "I covered it")
+    await appeal("U1", "really")
+    [stored] = await store.feedback.open_appeals("T1")
+    assert stored.note == "really" and stored.user_id == "U1"
+    replies = await store.db.fetchall("SELECT body FROM outbox WHERE action = 'dm' ORDER BY id")
+    assert ["Only the person" in r[0] for r in replies] == [True, False, False]
+    done = await resolve_appeal(
+        deps, stored.id, accepted=True, by_user_id="UADMIN", score=0.9, note="agreed"
     )
-    assert done.status == "accepted" and await store.appeals.open("T1") == []
+    assert done.status == "accepted" and await store.feedback.open_appeals("T1") == []
     assert (await store.answers.get(a.answer_id)).score == 0.9
     with pytest.raises(ValueError):
-        await store.appeals.resolve(appeal.id, accepted=False, by_user_id="X", now=T0)
+        await resolve_appeal(deps, stored.id, accepted=False, by_user_id="X")
 
 
 @settings(
@@ -110,8 +133,7 @@ async def test_appeals(store):
     )
 )
 async def test_rollups_always_equal_a_recount_from_the_answers(tmp_path_factory, ops):
-    from bot.services import Store
-    from bot.storage import Database
+    from bot.storage.sqlite.database import Database
 
     database = await Database.open(tmp_path_factory.mktemp("h") / "h.db")
     store = Store(database)
@@ -131,7 +153,16 @@ async def test_rollups_always_equal_a_recount_from_the_answers(tmp_path_factory,
                 (post.id, user),
             )
             if row:
-                await store.overrides.set("T1", row[0], "UADMIN", score, T0)
+                async with store.storage.transaction() as uow:
+                    await override_grade(
+                        uow,
+                        team_id="T1",
+                        answer_id=row[0],
+                        by_user_id="UADMIN",
+                        score=score,
+                        note="",
+                        now=T0,
+                    )
         else:
             await store.answers.record_many(
                 [

@@ -1,6 +1,6 @@
 """`stats.for_user` against the plain computation over every answer, on random data.
 
-The oracle reads every question day of the user's channels (`_streaks_scan`, the
+The oracle reads every question day of the user's channels (`streaks_from_every_day`, the
 original rule, kept as the fallback for zones whose local date can step back) and
 recomputes answered count, average and mastery straight from the answers.
 """
@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.services import stats as stats_service
-from bot.services.stats import _local_date_monotone
-from bot.storage.records import TopicMastery, UserStats
+from bot.core.periods import local_dates_in_order
+from bot.core.records import TopicMastery, UserStats
+from bot.storage.sqlite import stats as stats_repository
 
 from .conftest import answer, channel_post, graded
 
@@ -43,7 +43,7 @@ async def oracle(store, team, user, *, now, tz):
         (team, user),
     )
     board = await store.leaderboards.rank(team, user, period="all", now=now)
-    current, best = await store.stats._streaks_scan(team, user, now, tz)
+    current, best = await store.stats.every_day(team, user, now, tz)
     rows = await db.fetchall(
         "SELECT t.value, COUNT(*), AVG(a.score)"
         " FROM answers AS a JOIN posts AS p ON p.id = a.post_id, json_each(p.topics) AS t"
@@ -177,7 +177,7 @@ async def assert_same_for_everyone(store, team, users, nows):
 @pytest.mark.parametrize(("seed", "few_channels"), [(1, 16), (2, 16), (3, 0), (4, 2)])
 async def test_for_user_matches_the_full_computation(store, monkeypatch, seed, few_channels):
     # few_channels picks how gaps are probed: per channel, or along the workspace.
-    monkeypatch.setattr(stats_service, "_FEW_CHANNELS", few_channels)
+    monkeypatch.setattr(stats_repository, "_FEW_CHANNELS", few_channels)
     rng = random.Random(seed)
     users = [f"U{n}" for n in range(6)]
     # Spring and autumn clock changes in Europe, the US and Australia/Chile.
@@ -196,8 +196,8 @@ async def test_for_user_matches_the_full_computation(store, monkeypatch, seed, f
 
 async def test_a_zone_whose_date_steps_back_uses_the_full_scan(store):
     # Newfoundland fell back at 00:01 until 2010: 00:00-00:01 came twice, on two dates.
-    assert not _local_date_monotone("America/St_Johns", 2009)
-    assert _local_date_monotone("America/St_Johns", 2024)
+    assert not local_dates_in_order("America/St_Johns", 2009)
+    assert local_dates_in_order("America/St_Johns", 2024)
     rng = random.Random(9)
     users = [f"U{n}" for n in range(4)]
     await build(store, rng, "T1", days_around((date(2009, 10, 20), 25)), users, ["C1", "C2"])

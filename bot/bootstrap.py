@@ -1,0 +1,224 @@
+"""The composition root: the one place that builds and wires everything.
+
+settings -> question bank -> storage -> Slack gateways -> use-case dependencies ->
+outbox delivery and heartbeat -> Bolt app and listeners -> scheduler -> HTTP server
+(or Socket Mode, from `mlquiz serve`). Nothing else constructs adapters."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.core.leases import LeasePolicy
+from bot.jobs.delivery import Deliverer
+from bot.jobs.liveness import Liveness, new_owner
+from bot.jobs.scheduler import Scheduler
+from bot.jobs.tasks import BackgroundTasks
+from bot.slack.gateway import SingleWorkspace
+from bot.slack.http import HttpServer, build_web_app, wait_for_shutdown_signal
+from bot.slack.responder import WebhookResponder
+from bot.slack.webclient import build_web_client
+from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.storage import SqliteStorage
+from bot.usecases.deps import Deps
+from handlers import Listeners, register_listeners
+from questionbank.loader import Bank, load_bank
+
+log = logging.getLogger("mlquiz.bootstrap")
+SHUTDOWN_GRACE_SECONDS = 10.0
+
+
+@dataclass
+class Runtime:
+    """A running app: what `mlquiz serve`, the sandbox and the tests hold on to."""
+
+    settings: Settings
+    storage: SqliteStorage
+    deps: Deps
+    bolt: AsyncApp
+    tasks: BackgroundTasks
+    deliverer: Deliverer
+    liveness: Liveness
+    session: aiohttp.ClientSession
+    scheduler: Scheduler | None = None
+    http: HttpServer | None = None
+    socket_mode: AsyncSocketModeHandler | None = None
+    url: str = ""
+
+    async def settle(self, timeout: float = 60.0) -> None:
+        """Wait until the work handed to the background (and its messages) is done."""
+        await self.tasks.wait_idle(timeout)
+
+    async def stop(self) -> None:
+        """Stop taking requests, let in-flight work finish, then close the database."""
+        if self.http is not None:
+            await self.http.stop()
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        await self.tasks.drain(SHUTDOWN_GRACE_SECONDS)
+        await self.liveness.stop()
+        await self.session.close()
+        await self.storage.close()
+        log.info("stopped cleanly")
+
+
+def build_bolt_app(settings: Settings, client: AsyncWebClient, listeners: Listeners) -> AsyncApp:
+    """A Bolt app with every listener registered.
+
+    `process_before_response=True` makes Bolt answer as soon as the listener returns,
+    instead of polling for the ack every 10 ms; listeners ack and hand slow work to
+    the background, so Slack's 3-second limit is met with room to spare."""
+    signing_secret = settings.slack_signing_secret
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret.get_secret_value() if signing_secret else None,
+        process_before_response=True,
+        request_verification_enabled=signing_secret is not None,
+        logger=logging.getLogger("mlquiz.bolt"),
+    )
+    register_listeners(app, listeners)
+
+    @app.error
+    async def on_error(error: Exception) -> None:
+        log.error("listener error: %s", type(error).__name__, exc_info=error)
+
+    return app
+
+
+async def open_storage(path: Path, *, migrate: bool = True) -> SqliteStorage:
+    return await SqliteStorage.open(path, migrate=migrate)
+
+
+async def open_database(path: Path, *, migrate: bool = True) -> Database:
+    """The raw SQLite database, for `mlquiz db` maintenance commands."""
+    return await Database.open(path, migrate=migrate)
+
+
+def load_question_bank(settings: Settings) -> Bank:
+    bank = load_bank(settings.bank_dirs)
+    for error in bank.errors:
+        log.error("question bank: %s", error)
+    return bank
+
+
+async def start_runtime(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    rng: random.Random | None = None,
+    serve_http: bool = True,
+    run_scheduler: bool = True,
+    owner: str | None = None,
+) -> Runtime:
+    if settings.slack_bot_token is None:
+        raise ValueError("SLACK_BOT_TOKEN is required to talk to Slack or the stand-in")
+    bank = load_question_bank(settings)
+    storage = await open_storage(settings.database_path)
+    session = aiohttp.ClientSession()
+    try:
+        client = build_web_client(
+            settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_url,
+            max_retries=settings.slack_max_retries,
+            backoff_seconds=settings.slack_retry_backoff_seconds,
+            session=session,
+        )
+        workspaces = await SingleWorkspace.connect(client)
+    except BaseException:
+        await session.close()
+        await storage.close()
+        raise
+    deps = Deps(
+        storage=storage,
+        slack=workspaces,
+        bank=bank,
+        clock=clock,
+        rng=rng or random.Random(),
+        admin_user_ids=frozenset(settings.admin_user_ids),
+        leases=LeasePolicy(),
+        owner=owner or new_owner(),
+    )
+    tasks = BackgroundTasks()
+    responder = WebhookResponder(
+        session,
+        max_retries=min(2, settings.slack_max_retries),
+        backoff_seconds=settings.slack_retry_backoff_seconds,
+    )
+    deliverer = Deliverer(deps, responder, tasks)
+    storage.on_new_messages(deliverer.wake)
+    liveness = Liveness(deps)
+    await liveness.start()
+    bolt = build_bolt_app(settings, client, Listeners(deps=deps, tasks=tasks))
+    runtime = Runtime(
+        settings=settings,
+        storage=storage,
+        deps=deps,
+        bolt=bolt,
+        tasks=tasks,
+        deliverer=deliverer,
+        liveness=liveness,
+        session=session,
+    )
+    if run_scheduler:
+        runtime.scheduler = Scheduler(
+            deps,
+            deliverer,
+            liveness,
+            grace=timedelta(minutes=settings.catch_up_grace_minutes),
+            tick_seconds=settings.scheduler_tick_seconds,
+        )
+        runtime.scheduler.start()
+    # Messages a crash left unsent (or half-sent) go out now, reconciled first.
+    tasks.spawn(deliverer.deliver_due(), name="delivery:resume")
+    # Everything loaded so far (bank, Bolt, grader tables) lives as long as the process:
+    # moving it out of the collector's reach keeps full collections, and the pauses they
+    # put in front of acks, short.
+    gc.collect()
+    gc.freeze()
+    if serve_http:
+        runtime.http = HttpServer(
+            build_web_app(bolt, health=storage.healthy),
+            host=settings.host,
+            port=settings.port,
+        )
+        runtime.url = await runtime.http.start()
+        log.info("listening on %s/slack/events (%d questions)", runtime.url, len(bank))
+    return runtime
+
+
+async def serve(
+    settings: Settings,
+    *,
+    socket_mode: bool,
+    on_started: Callable[[Runtime], None] | None = None,
+) -> None:
+    """Serve Slack until SIGTERM or SIGINT: over Socket Mode (an app-level token, no
+    public URL) or over HTTP (`/slack/events`, `/healthz`)."""
+    runtime = await start_runtime(settings, serve_http=not socket_mode)
+    try:
+        if socket_mode:
+            assert settings.slack_app_token is not None
+            runtime.socket_mode = AsyncSocketModeHandler(
+                runtime.bolt, settings.slack_app_token.get_secret_value()
+            )
+            await runtime.socket_mode.connect_async()
+            log.info("connected to Slack over Socket Mode")
+        if on_started is not None:
+            on_started(runtime)
+        await wait_for_shutdown_signal()
+    finally:
+        await runtime.stop()

@@ -1,0 +1,1 @@
+"""The typed ports the application layer depends on: storage and Slack."""

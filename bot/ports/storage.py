@@ -1,0 +1,416 @@
+"""What the application needs from storage: a unit of work exposing the repositories.
+
+`Storage.transaction()` is one write transaction (everything in it commits together
+or not at all); `Storage.reading()` is for reads only. Use cases never await Slack
+inside either: they read, decide, write (messages to send go to the outbox in the
+same transaction), and Slack is talked to after the commit.
+
+Each backend (`bot.storage.sqlite` today) implements these protocols; nothing here
+knows SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from bot.core.leases import LeasePolicy
+from bot.core.ranking import Standing
+from bot.core.records import (
+    AnswerRow,
+    AnswerState,
+    AnswerToRecord,
+    AnswerWrite,
+    Appeal,
+    GradeWrite,
+    HumanLabel,
+    Lease,
+    OutboxRow,
+    OutboxStatus,
+    Outgoing,
+    Override,
+    Post,
+    PostKind,
+    RecordResult,
+    ReviewCard,
+    Schedule,
+    TopicMastery,
+    User,
+    Workspace,
+)
+
+
+class WorkspaceRepository(Protocol):
+    async def upsert(
+        self, team_id: str, *, name: str | None = None, tz: str | None = None, now: datetime
+    ) -> Workspace: ...
+
+    async def get(self, team_id: str) -> Workspace | None: ...
+
+    async def tz(self, team_id: str) -> str: ...
+
+
+class UserRepository(Protocol):
+    async def upsert(
+        self,
+        team_id: str,
+        user_id: str,
+        *,
+        display_name: str | None = None,
+        tz: str | None = None,
+        is_admin: bool | None = None,
+        now: datetime,
+    ) -> User: ...
+
+    async def get(self, team_id: str, user_id: str) -> User | None: ...
+
+    async def admins(self, team_id: str) -> list[str]: ...
+
+
+class ScheduleRepository(Protocol):
+    async def upsert(
+        self,
+        team_id: str,
+        channel_id: str,
+        *,
+        post_time: str,
+        tz: str,
+        days: Iterable[int],
+        created_by: str,
+        now: datetime,
+        reveal_time: str | None = None,
+        reveal_after_hours: float | None = None,
+        topics: Iterable[str] = (),
+        difficulty: str | None = None,
+        recap_day: int | None = None,
+        paused: bool = False,
+    ) -> Schedule: ...
+
+    async def get(self, team_id: str, channel_id: str) -> Schedule | None: ...
+
+    async def by_id(self, schedule_id: int) -> Schedule | None: ...
+
+    async def active(self) -> list[Schedule]: ...
+
+    async def for_team(self, team_id: str) -> list[Schedule]: ...
+
+    async def set_paused(
+        self, team_id: str, channel_id: str, paused: bool, now: datetime
+    ) -> bool: ...
+
+    async def delete(self, team_id: str, channel_id: str) -> bool: ...
+
+
+class PostRepository(Protocol):
+    async def create(
+        self,
+        team_id: str,
+        channel_id: str,
+        question_id: str,
+        *,
+        kind: PostKind,
+        opened_at: datetime,
+        deadline_at: datetime | None,
+        difficulty: str,
+        topics: Sequence[str] = (),
+        user_id: str | None = None,
+        schedule_id: int | None = None,
+        slot_date: date | None = None,
+    ) -> Post: ...
+
+    async def set_message(self, post_id: int, channel_id: str, ts: str) -> None: ...
+
+    async def get(self, post_id: int) -> Post | None: ...
+
+    async def get_many(self, post_ids: Sequence[int]) -> dict[int, Post]: ...
+
+    async def by_message(self, team_id: str, channel_id: str, ts: str) -> Post | None: ...
+
+    async def for_slot(self, schedule_id: int, slot_date: date) -> Post | None: ...
+
+    async def open_in_channel(self, team_id: str, channel_id: str) -> list[Post]: ...
+
+    async def revealed_between(
+        self, team_id: str, channel_id: str, start: datetime, end: datetime
+    ) -> list[tuple[Post, float | None]]: ...
+
+    async def due_for_reveal(self, now: datetime) -> list[Post]: ...
+
+    async def close(self, post_id: int, now: datetime) -> bool: ...
+
+    async def mark_revealed(self, post_id: int, now: datetime) -> bool: ...
+
+    async def mark_failed(self, post_id: int, error: str, now: datetime) -> None: ...
+
+    async def failed(self, team_id: str) -> list[Post]: ...
+
+    async def channel_history(self, team_id: str, channel_id: str) -> dict[str, datetime]: ...
+
+    async def user_history(self, team_id: str, user_id: str) -> dict[str, datetime]: ...
+
+
+class AnswerRepository(Protocol):
+    async def record(self, items: Sequence[AnswerToRecord]) -> list[RecordResult]: ...
+
+    async def states(
+        self, keys: Sequence[tuple[int, str]]
+    ) -> dict[tuple[int, str], AnswerState]: ...
+
+    async def known_event_ids(self, event_ids: Sequence[str]) -> set[str]: ...
+
+    async def insert_many(self, rows: Sequence[AnswerWrite]) -> list[int]: ...
+
+    async def replace_many(self, rows: Sequence[AnswerWrite]) -> None: ...
+
+    async def set_grades(self, grades: Sequence[GradeWrite]) -> None: ...
+
+    async def post_facts(self, answer_ids: Sequence[int]) -> dict[int, tuple[str, str, str]]: ...
+
+    async def withdraw(
+        self,
+        team_id: str,
+        post_id: int,
+        *,
+        user_id: str | None,
+        message_ts: str | None,
+        now: datetime,
+    ) -> bool: ...
+
+    async def get(self, answer_id: int) -> AnswerRow | None: ...
+
+    async def for_post(
+        self, post_id: int, *, include_withdrawn: bool = False
+    ) -> list[AnswerRow]: ...
+
+    async def for_user(self, team_id: str, user_id: str, *, limit: int = 50) -> list[AnswerRow]: ...
+
+
+class EventRepository(Protocol):
+    async def first_seen(self, event_id: str, now: datetime) -> bool: ...
+
+
+class LeaseRepository(Protocol):
+    async def take(
+        self,
+        key: str,
+        *,
+        team_id: str,
+        kind: str,
+        owner: str,
+        now: datetime,
+        policy: LeasePolicy,
+        schedule_id: int | None = None,
+        slot_date: date | None = None,
+    ) -> bool: ...
+
+    async def held_by_live(self, key: str, now: datetime, policy: LeasePolicy) -> bool: ...
+
+    async def finish(
+        self, key: str, *, owner: str, now: datetime, error: str | None = None
+    ) -> bool: ...
+
+    async def skip(
+        self,
+        key: str,
+        *,
+        team_id: str,
+        kind: str,
+        owner: str,
+        now: datetime,
+        schedule_id: int | None = None,
+        slot_date: date | None = None,
+    ) -> bool: ...
+
+    async def retryable(
+        self, schedule_id: int, kind: str, *, now: datetime, policy: LeasePolicy
+    ) -> list[Lease]: ...
+
+    async def abandoned(self, kind: str, *, now: datetime, policy: LeasePolicy) -> list[Lease]: ...
+
+    async def last_slot_date(self, schedule_id: int, kind: str) -> date | None: ...
+
+    async def get(self, key: str) -> Lease | None: ...
+
+    async def failed(self, team_id: str) -> list[Lease]: ...
+
+
+class ProcessRepository(Protocol):
+    async def beat(self, owner: str, *, host: str, pid: int, now: datetime) -> None: ...
+
+    async def stopped(self, owner: str, now: datetime) -> None: ...
+
+    async def running_on(self, host: str) -> list[tuple[str, int]]: ...
+
+    async def forget_before(self, cutoff: datetime) -> int: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: Outgoing, now: datetime) -> int: ...
+
+    async def due(
+        self, now: datetime, policy: LeasePolicy, limit: int = 200
+    ) -> list[OutboxRow]: ...
+
+    async def get_many(self, ids: Sequence[int]) -> list[OutboxRow]: ...
+
+    async def begin(
+        self, ids: Sequence[int], *, owner: str, now: datetime, policy: LeasePolicy
+    ) -> list[OutboxRow]: ...
+
+    async def set_channel(self, message_id: int, channel_id: str) -> None: ...
+
+    async def sent(
+        self, message_id: int, *, channel_id: str | None, ts: str | None, now: datetime
+    ) -> bool: ...
+
+    async def retry_later(
+        self, message_id: int, *, error: str, not_before: datetime, now: datetime
+    ) -> None: ...
+
+    async def give_up(
+        self, message_id: int, *, status: OutboxStatus, error: str, now: datetime
+    ) -> bool: ...
+
+    async def by_key(self, key: str) -> OutboxRow | None: ...
+
+    async def unsettled_in(self, team_id: str, channel_id: str) -> bool: ...
+
+    async def problems(self, team_id: str, *, since: datetime | None = None) -> list[OutboxRow]: ...
+
+    async def forget_sent_before(self, cutoff: datetime) -> int: ...
+
+
+class ScoreRepository(Protocol):
+    async def top_totals(
+        self, team_id: str, scope: str, period_key: str, limit: int, offset: int = 0
+    ) -> list[Standing]: ...
+
+    async def user_total(
+        self, team_id: str, scope: str, period_key: str, user_id: str
+    ) -> Standing | None: ...
+
+    async def count_above(self, team_id: str, scope: str, period_key: str, points: int) -> int: ...
+
+    async def sum_days(
+        self, team_id: str, scope: str, start: date, end: date
+    ) -> list[Standing]: ...
+
+    async def rebuild(self, team_id: str | None = None) -> None: ...
+
+
+class StatsRepository(Protocol):
+    async def totals(self, team_id: str, user_id: str) -> tuple[int, float | None]: ...
+
+    async def answered_posts(
+        self, team_id: str, user_id: str
+    ) -> tuple[list[datetime], list[str]]: ...
+
+    async def gaps_with_questions(
+        self,
+        team_id: str,
+        channels: Sequence[str],
+        gaps: Sequence[tuple[datetime, datetime]],
+    ) -> set[int]: ...
+
+    async def question_minutes(self, team_id: str, user_id: str) -> list[datetime]: ...
+
+    async def answered_openings(self, team_id: str, user_id: str) -> list[datetime]: ...
+
+    async def mastery(self, team_id: str, user_id: str) -> dict[str, TopicMastery]: ...
+
+
+class ReviewRepository(Protocol):
+    async def card(self, team_id: str, user_id: str, question_id: str) -> dict[str, Any] | None: ...
+
+    async def save(
+        self,
+        team_id: str,
+        user_id: str,
+        question_id: str,
+        *,
+        card: Mapping[str, Any],
+        due_at: datetime,
+        score: float,
+        now: datetime,
+    ) -> ReviewCard: ...
+
+    async def due(self, team_id: str, user_id: str, now: datetime, limit: int = 5) -> list[str]: ...
+
+    async def cards(self, team_id: str, user_id: str) -> list[ReviewCard]: ...
+
+    async def next_due_at(self, team_id: str, user_id: str) -> datetime | None: ...
+
+
+class FeedbackRepository(Protocol):
+    async def add_override(
+        self,
+        team_id: str,
+        answer_id: int,
+        by_user_id: str,
+        *,
+        old_score: float | None,
+        score: float,
+        note: str,
+        now: datetime,
+    ) -> Override: ...
+
+    async def overrides_for(self, answer_id: int) -> list[Override]: ...
+
+    async def labels(self, team_id: str | None = None) -> list[HumanLabel]: ...
+
+    async def save_appeal(
+        self, team_id: str, answer_id: int, user_id: str, note: str, now: datetime
+    ) -> Appeal: ...
+
+    async def appeal(self, appeal_id: int) -> Appeal | None: ...
+
+    async def close_appeal(
+        self, appeal_id: int, *, accepted: bool, by_user_id: str, note: str, now: datetime
+    ) -> Appeal: ...
+
+    async def open_appeals(self, team_id: str) -> list[Appeal]: ...
+
+
+class UnitOfWork(Protocol):
+    """The repositories, all bound to one transaction (or to reads)."""
+
+    @property
+    def workspaces(self) -> WorkspaceRepository: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def schedules(self) -> ScheduleRepository: ...
+    @property
+    def posts(self) -> PostRepository: ...
+    @property
+    def answers(self) -> AnswerRepository: ...
+    @property
+    def events(self) -> EventRepository: ...
+    @property
+    def leases(self) -> LeaseRepository: ...
+    @property
+    def processes(self) -> ProcessRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def scores(self) -> ScoreRepository: ...
+    @property
+    def stats(self) -> StatsRepository: ...
+    @property
+    def reviews(self) -> ReviewRepository: ...
+    @property
+    def feedback(self) -> FeedbackRepository: ...
+
+
+class Storage(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+
+    def reading(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+
+    def on_new_messages(self, listener: Callable[[list[int]], None]) -> None: ...
+
+    async def healthy(self) -> bool: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,159 @@
+"""A question, the answer modal and the graded feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
+from slack_sdk.models.views import View
+
+from bot.slack.blocks import ids
+from bot.slack.blocks.common import (
+    Message,
+    actions,
+    button,
+    context,
+    divider,
+    header,
+    long_sections,
+    percent,
+    render,
+    section,
+)
+from bot.slack.text import escape, quote, truncate
+from questionbank.models import Question
+from questionbank.topics import topic_label
+
+MODAL_ANSWER_LIMIT = 3000  # Slack's own cap on a plain_text_input
+STATUS_ICON = {"covered": "✅", "partial": "🟡", "missed": "❌"}
+
+
+def question_meta(question: Question) -> str:
+    topics = ", ".join(topic_label(t) for t in question.topics[:3])
+    return f"*{topics}* · {question.difficulty.value} · `{question.id}`"
+
+
+def practice_question(question: Question, post_id: int, *, reason: str = "") -> Message:
+    blocks = [
+        header(question.title),
+        context(question_meta(question)),
+        *long_sections(escape(question.prompt)),
+    ]
+    if reason:
+        blocks.append(context(reason))
+    blocks += [
+        context("Reply in this thread to answer, or press *Answer* to write it in a form."),
+        actions(
+            button("Answer", ids.ANSWER_BUTTON, str(post_id), style="primary"),
+            button("Skip: another question", ids.ANOTHER_QUESTION, _another_value(question)),
+        ),
+    ]
+    return Message(text=f"Question: {question.title}", blocks=render(blocks))
+
+
+def _another_value(question: Question) -> str:
+    return f"{question.primary_topic}|"
+
+
+def answer_modal(question: Question, post_id: int) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=ids.ANSWER_MODAL,
+        private_metadata=str(post_id),
+        title="Your answer",
+        submit="Submit",
+        close="Cancel",
+        blocks=[
+            section(f"*{escape(question.title)}*\n{escape(truncate(question.prompt, 2500))}"),
+            InputBlock(
+                block_id=ids.ANSWER_INPUT_BLOCK,
+                label="Answer",
+                element=PlainTextInputElement(
+                    action_id=ids.ANSWER_INPUT,
+                    multiline=True,
+                    max_length=MODAL_ANSWER_LIMIT,
+                    placeholder="Explain in your own words",
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def appeal_modal(answer_id: int, question_title: str) -> dict[str, Any]:
+    view = View(
+        type="modal",
+        callback_id=ids.APPEAL_MODAL,
+        private_metadata=str(answer_id),
+        title="I think I was right",
+        submit="Send",
+        close="Cancel",
+        blocks=[
+            section(
+                f"Tell us what the grader missed on *{escape(question_title)}*. "
+                "Appeals are reviewed and used to improve grading."
+            ),
+            InputBlock(
+                block_id=ids.APPEAL_INPUT_BLOCK,
+                label="What did the grader miss?",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=ids.APPEAL_INPUT, multiline=True, max_length=2000
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def feedback_lines(grade: Any) -> list[str]:
+    lines = []
+    for point in grade.key_points:
+        icon = STATUS_ICON.get(point.status, "•")
+        line = f"{icon} {escape(point.text)}"
+        if point.status != "missed" and point.snippet:
+            line += f"\n      _you wrote:_ “{quote(point.snippet, 160)}”"
+        lines.append(line)
+    return lines
+
+
+def grade_summary(grade: Any, points: int, *, ranked: bool = True) -> str:
+    covered = sum(1 for p in grade.key_points if p.status == "covered")
+    partial = sum(1 for p in grade.key_points if p.status == "partial")
+    verdict = "Pass" if grade.passed else "Not yet"
+    detail = f"{covered}/{len(grade.key_points)} key points covered"
+    if partial:
+        detail += f", {partial} partly"
+    earned = f"+{points} points" if ranked else "practice, not ranked"
+    return f"*{verdict}: {percent(grade.score)}* · {detail} · {earned}"
+
+
+def graded_feedback(
+    question: Question,
+    grade: Any,
+    *,
+    points: int,
+    answer_id: int | None,
+    note: str = "",
+    ranked: bool = True,
+) -> Message:
+    blocks = [
+        header(f"Graded: {question.title}"),
+        section(grade_summary(grade, points, ranked=ranked)),
+    ]
+    if note:
+        blocks.append(context(note))
+    blocks.append(section("*Key points*\n" + "\n".join(feedback_lines(grade))))
+    if grade.flags:
+        blocks.append(context(*[f"⚠️ {escape(flag.message)}" for flag in grade.flags[:5]]))
+    blocks += [
+        divider(),
+        section("*Expected answer*"),
+        *long_sections(escape(question.expected_answer)),
+    ]
+    buttons = [button("Another question", ids.ANOTHER_QUESTION, _another_value(question))]
+    if answer_id is not None:
+        buttons.append(button("I think I was right", ids.APPEAL_BUTTON, str(answer_id)))
+    blocks.append(actions(*buttons))
+    text = f"Graded {percent(grade.score)}: {question.title}"
+    return Message(text=text, blocks=render(blocks))

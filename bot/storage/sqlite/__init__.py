@@ -1,0 +1,1 @@
+"""SQLite storage: one connection per process (WAL), append-only migrations, repositories."""

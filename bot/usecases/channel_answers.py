@@ -1,0 +1,181 @@
+"""Collecting answers: thread replies and edits to a channel's question, private (modal)
+answers, deletions; and routing every message event to the question it answers."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.posts import accepts_answers
+from bot.core.records import AnswerIn, AnswerToRecord, Post
+from bot.ports.storage import UnitOfWork
+from bot.slack.blocks import plain
+from bot.slack.text import has_words
+from bot.usecases import practice
+from bot.usecases.deps import Deps, ephemeral_message, reaction
+from bot.usecases.requests import IncomingAnswer, MessageEvent
+
+log = logging.getLogger("mlquiz.answers")
+ACK_REACTION = "white_check_mark"
+CLOSED = "Answers for this question are closed; this one doesn't score."
+NO_WORDS = (
+    "I couldn't find any words in that answer (emoji, mentions and links "
+    "alone don't count). Reply again with your explanation."
+)
+PRIVATE_STORED = (
+    "Got your private answer. It stays hidden until the reveal; submit again to replace it."
+)
+
+
+def _from_bot(user_id: str | None, bot_id: str | None, bot_user_id: str) -> bool:
+    return bool(bot_id) or user_id in (None, "", bot_user_id)
+
+
+async def on_message(deps: Deps, event: MessageEvent) -> None:
+    """A new, edited or deleted message: an answer to a question, or nothing."""
+    async with deps.storage.transaction() as uow:
+        # Slack re-delivers events it thinks were not acknowledged: handle each id once.
+        if event.event_id and not await uow.events.first_seen(event.event_id, deps.now()):
+            return
+    bot_user = deps.slack.gateway_for(event.team_id).bot_user_id
+    if event.subtype == "message_changed":
+        await _on_edit(deps, event, bot_user)
+    elif event.subtype == "message_deleted":
+        await _on_delete(deps, event)
+    elif event.subtype in (None, "file_share"):
+        await _on_new(deps, event, bot_user)
+
+
+async def _post_of_thread(deps: Deps, team_id: str, channel_id: str, thread_ts: str) -> Post | None:
+    async with deps.storage.reading() as uow:
+        post = await uow.posts.by_message(team_id, channel_id, thread_ts)
+    return post if post is not None and post.kind == "channel" else None
+
+
+async def _on_new(deps: Deps, event: MessageEvent, bot_user: str) -> None:
+    if _from_bot(event.user_id, event.bot_id, bot_user) or event.user_id is None:
+        return
+    incoming = IncomingAnswer(
+        team_id=event.team_id,
+        user_id=event.user_id,
+        channel_id=event.channel_id,
+        text=event.text,
+        source="dm" if event.channel_type == "im" else "thread",
+        message_ts=event.ts,
+        event_id=event.event_id,
+        thread_ts=event.thread_ts,
+    )
+    if event.channel_type == "im":
+        post = await practice.find_practice_post(deps, incoming)
+        if post is not None:
+            await practice.answer_practice(deps, incoming, post)
+        else:
+            await practice.no_open_question(deps, incoming)
+        return
+    if not incoming.thread_ts or incoming.thread_ts == incoming.message_ts:
+        return  # top-level channel chatter is not an answer
+    post = await _post_of_thread(deps, event.team_id, event.channel_id, incoming.thread_ts)
+    if post is not None:
+        await collect_answer(deps, incoming, post)
+
+
+async def _on_edit(deps: Deps, event: MessageEvent, bot_user: str) -> None:
+    if _from_bot(event.inner_user_id, event.inner_bot_id, bot_user) or not event.inner_thread_ts:
+        return
+    assert event.inner_user_id is not None
+    post = await _post_of_thread(deps, event.team_id, event.channel_id, event.inner_thread_ts)
+    if post is None:
+        return  # practice answers are graded at once; a later edit does not re-grade
+    incoming = IncomingAnswer(
+        team_id=event.team_id,
+        user_id=event.inner_user_id,
+        channel_id=event.channel_id,
+        text=event.inner_text,
+        source="thread",
+        message_ts=event.inner_ts,
+        event_id=event.event_id,
+        thread_ts=event.inner_thread_ts,
+    )
+    await collect_edit(deps, incoming, post)
+
+
+async def _on_delete(deps: Deps, event: MessageEvent) -> None:
+    if not event.inner_thread_ts or not event.inner_user_id:
+        return
+    post = await _post_of_thread(deps, event.team_id, event.channel_id, event.inner_thread_ts)
+    if post is None:
+        return
+    await withdraw_answer(
+        deps, post, user_id=event.inner_user_id, message_ts=event.deleted_ts or event.inner_ts
+    )
+
+
+async def _tell(uow: UnitOfWork, deps: Deps, post: Post, user_id: str, text: str) -> None:
+    await uow.outbox.add(
+        ephemeral_message(post.team_id, post.channel_id, user_id, plain(text)), deps.now()
+    )
+
+
+async def _record(deps: Deps, uow: UnitOfWork, incoming: IncomingAnswer, post: Post) -> bool:
+    """Store the answer if the post takes it; tell the person why not otherwise."""
+    now = deps.now()
+    current = await uow.posts.get(post.id)
+    if current is None or not accepts_answers(current, now):
+        await _tell(uow, deps, post, incoming.user_id, CLOSED)
+        return False
+    if not has_words(incoming.text):
+        await _tell(uow, deps, post, incoming.user_id, NO_WORDS)
+        return False
+    result = (
+        await uow.answers.record(
+            [
+                AnswerToRecord(
+                    AnswerIn(
+                        team_id=incoming.team_id,
+                        post_id=post.id,
+                        user_id=incoming.user_id,
+                        text=incoming.text,
+                        source=incoming.source,
+                        message_ts=incoming.message_ts,
+                        event_id=incoming.event_id,
+                        answered_at=now,
+                    )
+                )
+            ]
+        )
+    )[0]
+    return result.stored
+
+
+async def collect_answer(deps: Deps, incoming: IncomingAnswer, post: Post) -> None:
+    """A thread reply: stored (the latest counts) and acknowledged with a ✅."""
+    async with deps.storage.transaction() as uow:
+        stored = await _record(deps, uow, incoming, post)
+        if stored and incoming.message_ts:
+            await uow.outbox.add(
+                reaction(post.team_id, post.channel_id, incoming.message_ts, ACK_REACTION),
+                deps.now(),
+            )
+
+
+async def collect_edit(deps: Deps, incoming: IncomingAnswer, post: Post) -> None:
+    async with deps.storage.transaction() as uow:
+        await _record(deps, uow, incoming, post)
+
+
+async def collect_private_answer(deps: Deps, incoming: IncomingAnswer, post: Post) -> None:
+    async with deps.storage.transaction() as uow:
+        if await _record(deps, uow, incoming, post):
+            await _tell(uow, deps, post, incoming.user_id, PRIVATE_STORED)
+
+
+async def withdraw_answer(deps: Deps, post: Post, *, user_id: str, message_ts: str | None) -> None:
+    """A deleted thread reply withdraws its answer while the post takes answers; after
+    the reveal the graded answer stands."""
+    now = deps.now()
+    async with deps.storage.transaction() as uow:
+        current = await uow.posts.get(post.id)
+        if current is None or not accepts_answers(current, now):
+            return
+        await uow.answers.withdraw(
+            post.team_id, post.id, user_id=user_id, message_ts=message_ts, now=now
+        )

@@ -1,0 +1,148 @@
+"""Everything a use case needs, built once by the composition root (`bot.bootstrap`)."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.core.leases import LeasePolicy
+from bot.core.records import Outgoing
+from bot.ports.slack import Gateways, Message
+from bot.ports.storage import Storage, UnitOfWork
+from questionbank.loader import Bank
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Deps:
+    storage: Storage
+    slack: Gateways
+    bank: Bank
+    clock: Clock
+    rng: random.Random = field(default_factory=random.Random)
+    admin_user_ids: frozenset[str] = frozenset()
+    leases: LeasePolicy = field(default_factory=LeasePolicy)
+    owner: str = "local"  # this process, as holder of leases (see bot.jobs.liveness)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Where to answer the person who asked: their interaction's response_url when
+    there is one, else an ephemeral message in `channel_id`, else a DM."""
+
+    team_id: str
+    user_id: str
+    response_url: str | None = None
+    channel_id: str | None = None
+
+    def with_channel(self, channel_id: str) -> ReplyTo:
+        return ReplyTo(self.team_id, self.user_id, self.response_url, channel_id)
+
+
+def new_key(prefix: str) -> str:
+    """A fresh outbox key for a message nothing else refers to (replies, notices)."""
+    return f"{prefix}:{uuid.uuid4().hex}"
+
+
+def reply_message(to: ReplyTo, message: Message, *, key: str | None = None) -> Outgoing:
+    common = {
+        "team_id": to.team_id,
+        "key": key or new_key("reply"),
+        "text": message.text,
+        "blocks": tuple(message.blocks),
+    }
+    if to.response_url:
+        return Outgoing(action="respond", url=to.response_url, user_id=to.user_id, **common)
+    if to.channel_id and not to.channel_id.startswith("D"):
+        return Outgoing(action="ephemeral", channel_id=to.channel_id, user_id=to.user_id, **common)
+    return Outgoing(action="dm", user_id=to.user_id, channel_id=to.channel_id, **common)
+
+
+async def reply_in(uow: UnitOfWork, to: ReplyTo, message: Message, now: datetime) -> None:
+    """Answer inside the caller's transaction: sent once it commits."""
+    await uow.outbox.add(reply_message(to, message), now)
+
+
+async def reply(deps: Deps, to: ReplyTo, message: Message) -> None:
+    """Answer on its own (nothing else to write)."""
+    async with deps.storage.transaction() as uow:
+        await reply_in(uow, to, message, deps.now())
+
+
+def post_message(
+    team_id: str,
+    key: str,
+    channel_id: str,
+    message: Message,
+    *,
+    thread_ts: str | None = None,
+    subject: str | None = None,
+    expires_at: datetime | None = None,
+) -> Outgoing:
+    return Outgoing(
+        team_id=team_id,
+        key=key,
+        action="post",
+        text=message.text,
+        blocks=tuple(message.blocks),
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+        subject=subject,
+        expires_at=expires_at,
+    )
+
+
+def dm_message(
+    team_id: str, key: str, user_id: str, message: Message, *, subject: str | None = None
+) -> Outgoing:
+    return Outgoing(
+        team_id=team_id,
+        key=key,
+        action="dm",
+        text=message.text,
+        blocks=tuple(message.blocks),
+        user_id=user_id,
+        subject=subject,
+    )
+
+
+def update_message(team_id: str, key: str, channel_id: str, ts: str, message: Message) -> Outgoing:
+    return Outgoing(
+        team_id=team_id,
+        key=key,
+        action="update",
+        text=message.text,
+        blocks=tuple(message.blocks),
+        channel_id=channel_id,
+        target_ts=ts,
+    )
+
+
+def reaction(team_id: str, channel_id: str, ts: str, name: str) -> Outgoing:
+    return Outgoing(
+        team_id=team_id,
+        key=f"react:{channel_id}:{ts}:{name}",
+        action="react",
+        channel_id=channel_id,
+        target_ts=ts,
+        reaction=name,
+    )
+
+
+def ephemeral_message(team_id: str, channel_id: str, user_id: str, message: Message) -> Outgoing:
+    return Outgoing(
+        team_id=team_id,
+        key=new_key("ephemeral"),
+        action="ephemeral",
+        text=message.text,
+        blocks=tuple(message.blocks),
+        channel_id=channel_id,
+        user_id=user_id,
+    )
