@@ -491,11 +491,12 @@ class SlackStandin:
         except SlackError as exc:
             return _answered(record, _answer_error(exc))
         answer = {"ok": True, **body}
+        # Known before any hook runs, so a hung or dropped call still says what it did.
+        record.response = copy.deepcopy(answer)
         for hook in self.hooks.firing(method, "after_effect", params):
             info = CallInfo(method, params, hook.phase, result=copy.deepcopy(answer))
             early = await self._run_hook(hook, info, request)
             if early is not None:
-                record.response = answer
                 return early
         return _answered(record, web.json_response(answer))
 
