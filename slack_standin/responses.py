@@ -62,10 +62,25 @@ class ResponseUrls:
         return target
 
     def handle(self, workspace: Workspace, token: str, payload: Any) -> dict[str, Any]:
-        """Apply one POST; raises SlackError for what Slack refuses."""
+        """Apply one POST; raises SlackError for what Slack refuses.  Only an accepted POST
+        counts as one of the URL's five uses and shows in `log`."""
         target = self.check(token)
         if not isinstance(payload, dict):
             raise SlackError("invalid_payload")
+        if _flag(payload.get("delete_original")):
+            self._delete_original(workspace, target)
+        else:
+            text, blocks, attachments = message_body(payload)
+            if _flag(payload.get("replace_original")) and target.message_ts:
+                self._replace_original(workspace, target, text, blocks, attachments)
+            elif payload.get("response_type") == "in_channel":
+                self._post(workspace, target, text, blocks, attachments, payload.get("thread_ts"))
+            else:
+                if target.channel is None or target.user is None:
+                    raise SlackError("channel_not_found")
+                workspace.add_ephemeral(
+                    target.channel, target.user, text or "", blocks, payload.get("thread_ts")
+                )
         target.uses += 1
         self.log.append(
             {
@@ -76,20 +91,6 @@ class ResponseUrls:
                 "payload": payload,
             }
         )
-        if _flag(payload.get("delete_original")):
-            self._delete_original(workspace, target)
-            return {}
-        text, blocks, attachments = message_body(payload)
-        if _flag(payload.get("replace_original")) and target.message_ts:
-            self._replace_original(workspace, target, text, blocks, attachments)
-        elif payload.get("response_type") == "in_channel":
-            self._post(workspace, target, text, blocks, attachments, payload.get("thread_ts"))
-        else:
-            if target.channel is None or target.user is None:
-                raise SlackError("channel_not_found")
-            workspace.add_ephemeral(
-                target.channel, target.user, text or "", blocks, payload.get("thread_ts")
-            )
         return {}
 
     @staticmethod
