@@ -52,6 +52,7 @@ class CallHook:
     matched: int = 0
     active: bool = True
     calls: list[CallInfo] = field(default_factory=list)
+    error: Exception | None = None
     _fired_event: asyncio.Event | None = None
 
     def __post_init__(self) -> None:
@@ -90,12 +91,19 @@ class CallHook:
                 result = self.callback(info) if _takes_argument(self.callback) else self.callback()
                 if inspect.isawaitable(result):
                     await result
+        except Exception as exc:
+            # The call then fails with HTTP 500; `wait()` raises it in the test.
+            self.error = exc
+            raise
         finally:
             self._event().set()
 
     async def wait(self, timeout: float | None = 10.0) -> CallInfo:
-        """Wait until the hook has fired (at least once); returns the latest call."""
+        """Wait until the hook has fired (at least once); returns the latest call, or
+        raises what the callback raised."""
         await asyncio.wait_for(self._event().wait(), timeout)
+        if self.error is not None:
+            raise self.error
         return self.calls[-1]
 
     def cancel(self) -> None:

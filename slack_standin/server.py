@@ -307,8 +307,10 @@ class SlackStandin:
         return self.hooks.add(hook)
 
     def release(self) -> None:
-        """Let every call a hook hung answer now (if its caller is still there)."""
+        """Let every call a hook hung so far answer now (if its caller is still there);
+        hooks that hang later hang again."""
         self._release.set()
+        self._release = asyncio.Event()
 
     def clear_hooks(self) -> None:
         self.hooks.clear()

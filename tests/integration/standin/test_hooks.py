@@ -131,6 +131,15 @@ async def test_release_lets_a_hung_call_answer(standin):
     assert not call.done()
     standin.release()
     assert (await asyncio.wait_for(call, 5))["ok"]
+    # A later hang hangs again: release only frees the calls hung so far.
+    again = standin.on_call("auth.test", hang=True)
+    second = asyncio.create_task(bare_client(standin).auth_test())
+    await again.wait()
+    # "Never answers" can only be checked for a while.
+    done, _ = await asyncio.wait({second}, timeout=0.1)
+    assert not done
+    standin.release()
+    assert (await asyncio.wait_for(second, 5))["ok"]
 
 
 async def test_stop_does_not_wait_for_hung_calls():
@@ -192,6 +201,17 @@ async def test_unlimited_async_hooks_and_cancel(standin):
     hook.cancel()
     await client.auth_test()
     assert seen == ["auth.test"] * 3
+
+
+async def test_a_failing_callback_fails_the_call_and_the_wait(standin):
+    def broken() -> None:
+        raise RuntimeError("test bug")
+
+    hook = standin.on_call("auth.test", broken)
+    with pytest.raises(Exception):  # noqa: B017 - HTTP 500, whatever slack_sdk makes of it
+        await bare_client(standin).auth_test()
+    with pytest.raises(RuntimeError, match="test bug"):
+        await hook.wait()
 
 
 async def test_wait_times_out_when_the_hook_never_fires(standin):
