@@ -8,11 +8,11 @@ Each method is a function of (stand-in state, params) returning the success body
 from __future__ import annotations
 
 import copy
+import time
 from typing import TYPE_CHECKING, Any
 
 from slack_standin.args import (
     bool_arg,
-    encode_cursor,
     int_arg,
     list_arg,
     page,
@@ -70,8 +70,9 @@ def conversations_open(state: ApiState, params: dict[str, Any]) -> dict[str, Any
         user_ids = list_arg(params, "users")
         if not user_ids:
             raise SlackError("users_list_not_supplied")
+        # A scripted failure answers before anything is created.
+        check_dm_fault(ws, ws.dm_people_for(user_ids), "conversations.open")
         channel, already = ws.open_conversation(user_ids)
-        check_dm_fault(ws, dm_people(channel), "conversations.open")
     body: dict[str, Any] = {"channel": {"id": channel.id}}
     if already:
         body |= {"no_op": True, "already_open": True}
@@ -209,7 +210,7 @@ def users_list(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "members": [ws.user_info(u) for u in members],
-        "cache_ts": int(parse_ts(ws.clock.next()) // 1_000_000),
+        "cache_ts": int(time.time()),
         "response_metadata": {"next_cursor": next_cursor or ""},
     }
 
@@ -315,4 +316,4 @@ CONVERSATION_METHODS = {
     "users.list": users_list,
 }
 
-__all__ = ["CONVERSATION_METHODS", "check_dm_fault", "dm_people", "encode_cursor"]
+__all__ = ["CONVERSATION_METHODS", "check_dm_fault", "dm_people"]

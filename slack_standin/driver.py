@@ -315,6 +315,29 @@ class SlackDriver:
 
     # -- slash commands ---------------------------------------------------------
 
+    def build_slash_command(
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user_id: str,
+        channel_id: str,
+        user_name: str | None = None,
+    ) -> dict[str, str]:
+        """The form Slack would send for a slash command (with a live response_url and
+        trigger_id from the stand-in), to change at will and send with `send_form`."""
+        return payloads.slash_command_form(
+            self.install,
+            command=command,
+            text=text,
+            user_id=user_id,
+            user_name=self._user_name(user_id, user_name),
+            channel_id=channel_id,
+            channel_name=self._channel_name(channel_id),
+            response_url=self._response_url(channel_id=channel_id, user_id=user_id),
+            trigger_id=self._trigger_id(user_id),
+        )
+
     async def slash_command(
         self,
         command: str,
@@ -328,16 +351,8 @@ class SlackDriver:
     ) -> DriverResponse:
         """A slash command as Slack sends it (a signed form).  `omit` drops fields and
         `overrides` replaces them (e.g. `omit=["user_id"]`), to test malformed input."""
-        form = payloads.slash_command_form(
-            self.install,
-            command=command,
-            text=text,
-            user_id=user_id,
-            user_name=self._user_name(user_id, user_name),
-            channel_id=channel_id,
-            channel_name=self._channel_name(channel_id),
-            response_url=self._response_url(channel_id=channel_id, user_id=user_id),
-            trigger_id=self._trigger_id(user_id),
+        form = self.build_slash_command(
+            command, text, user_id=user_id, channel_id=channel_id, user_name=user_name
         )
         form = edited(form, omit, overrides)
         return await self._send_form(form, dict(form))
@@ -357,10 +372,7 @@ class SlackDriver:
         """Deliver one event in an `event_callback` envelope; pass the same event_id and a
         retry_num to replay a delivery the way Slack retries it.  `omit`/`overrides` edit the
         envelope by dotted path (`omit=["event.user"]`, `overrides={"team_id": None}`)."""
-        event = dict(event)
-        event.setdefault("event_ts", event.get("ts") or self._clock.next())
-        envelope = payloads.event_envelope(event, self.install, event_id=event_id)
-        envelope = edited(envelope, omit, overrides)
+        envelope = edited(self.build_envelope(event, event_id=event_id), omit, overrides)
         headers = {}
         if retry_num is not None:
             headers["X-Slack-Retry-Num"] = str(retry_num)
@@ -368,6 +380,13 @@ class SlackDriver:
         elif retry_reason is not None:
             headers["X-Slack-Retry-Reason"] = retry_reason
         return await self.send(json.dumps(envelope), JSON, payload=envelope, extra_headers=headers)
+
+    def build_envelope(self, event: dict[str, Any], *, event_id: str | None = None) -> dict:
+        """The `event_callback` envelope Slack would wrap `event` in, to change at will and
+        send with `send_envelope`."""
+        event = dict(event)
+        event.setdefault("event_ts", event.get("ts") or self._clock.next())
+        return payloads.event_envelope(event, self.install, event_id=event_id)
 
     def message_event(
         self,
@@ -495,7 +514,7 @@ class SlackDriver:
 
     # -- interactions -----------------------------------------------------------
 
-    async def block_actions(
+    def build_block_actions(
         self,
         user_id: str,
         action_id: str,
@@ -505,13 +524,9 @@ class SlackDriver:
         message_ts: str | None = None,
         view: dict[str, Any] | None = None,
         block_id: str | None = None,
-        omit: Iterable[str] = (),
-        overrides: dict[str, Any] | None = None,
-    ) -> DriverResponse:
-        """The user clicks/selects `action_id` on a message (channel_id + message_ts) or in
-        a view (a modal or App Home).  With a stand-in, the element must be on screen and a
-        picked option must be one it offers.  `omit`/`overrides` edit the payload by dotted
-        path (`omit=["user"]`) to send what Slack never would."""
+    ) -> dict[str, Any]:
+        """The `block_actions` payload Slack would send for this click, to change at will
+        and send with `send_interaction` (same checks as `block_actions`)."""
         user_name = self._user_name(user_id)
         payload = payloads.interaction_base("block_actions", self.install, user_id, user_name)
         payload["trigger_id"] = self._trigger_id(user_id)
@@ -540,6 +555,34 @@ class SlackDriver:
             element, found_block_id or "standin", value, strict=self.standin is not None
         )
         payload["actions"] = [action]
+        return payload
+
+    async def block_actions(
+        self,
+        user_id: str,
+        action_id: str,
+        value: Any = None,
+        *,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        view: dict[str, Any] | None = None,
+        block_id: str | None = None,
+        omit: Iterable[str] = (),
+        overrides: dict[str, Any] | None = None,
+    ) -> DriverResponse:
+        """The user clicks/selects `action_id` on a message (channel_id + message_ts) or in
+        a view (a modal or App Home).  With a stand-in, the element must be on screen and a
+        picked option must be one it offers.  `omit`/`overrides` edit the payload by dotted
+        path (`omit=["user"]`) to send what Slack never would."""
+        payload = self.build_block_actions(
+            user_id,
+            action_id,
+            value,
+            channel_id=channel_id,
+            message_ts=message_ts,
+            view=view,
+            block_id=block_id,
+        )
         return await self._send_interaction(edited(payload, omit, overrides))
 
     block_action = block_actions

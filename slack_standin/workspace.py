@@ -402,9 +402,10 @@ class Workspace:
             return fault.error
         return None
 
-    def open_conversation(self, user_ids: list[str]) -> tuple[Channel, bool]:
-        """conversations.open with `users`: the DM (one user) or the group DM (2-8 users)
-        for exactly this set of people; returns (channel, already_open)."""
+    def dm_people_for(self, user_ids: list[str]) -> list[str]:
+        """The people a conversations.open `users` list names, checked as Slack checks them:
+        duplicates and (in a group) the bot itself drop out, a deactivated or unknown user
+        is `user_not_found`, a bot user `cannot_dm_bot`, more than 8 `too_many_users`."""
         distinct = list(dict.fromkeys(user_ids))
         if len(distinct) > 1:
             # A bot token is in every conversation it opens; naming itself changes nothing.
@@ -417,6 +418,12 @@ class Workspace:
                 raise SlackError("cannot_dm_bot")
         if len(distinct) > MPIM_MAX_USERS:
             raise SlackError("too_many_users")
+        return distinct
+
+    def open_conversation(self, user_ids: list[str]) -> tuple[Channel, bool]:
+        """conversations.open with `users`: the DM (one user) or the group DM (2-8 users)
+        for exactly this set of people; returns (channel, already_open)."""
+        distinct = self.dm_people_for(user_ids)
         if len(distinct) == 1:
             channel_id = "D" + distinct[0][1:]
             already = channel_id in self.channels

@@ -473,6 +473,9 @@ async def test_one_users_dms_fail_with_a_chosen_error(client, standin):
     ):
         assert (await error_of(call))["error"] == "account_inactive"
     assert standin.messages(standin.dm_channel("U2")) == []
+    assert not any(c.is_mpim for c in standin.workspace.channels.values()), (
+        "a refused group DM is never created"
+    )
     # Other users and channels are unaffected.
     assert (await client.conversations_open(users="U1"))["ok"]
     assert (await client.chat_postMessage(channel="C1", text="fine"))["ok"]

@@ -311,6 +311,37 @@ async def test_send_form_interaction_and_envelope(driver, receiver):
     assert all(verified(r) for r in receiver.requests)
 
 
+async def test_builders_give_valid_payloads_to_break_and_send(driver, receiver, standin):
+    form = driver.build_slash_command("/mlquiz", "ask", user_id="U1", channel_id="C1")
+    assert form["response_url"].startswith(standin.base_url)
+    form["channel_id"] = "\u0000"
+    await driver.send_form(form)
+    assert receiver.requests[0].form()["channel_id"] == "\u0000"
+
+    envelope = driver.build_envelope(driver.app_home_opened("U1"), event_id="Ev1")
+    envelope["event"]["tab"] = 42
+    await driver.send_envelope(envelope)
+    assert receiver.requests[1].payload()["event"]["tab"] == 42
+    assert receiver.requests[1].payload()["event_id"] == "Ev1"
+
+    blocks = [
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "action_id": "go", "text": {"type": "plain_text", "text": "Go"}}
+            ],
+        }
+    ]
+    ts = standin.workspace.add_message("C1", user="UBOT", text="q", blocks=blocks, from_bot=True)[
+        "ts"
+    ]
+    payload = driver.build_block_actions("U1", "go", channel_id="C1", message_ts=ts)
+    payload["actions"] = []
+    await driver.send_interaction(payload)
+    assert receiver.requests[2].payload()["actions"] == []
+    assert all(verified(r) for r in receiver.requests)
+
+
 def test_edited_walks_dotted_paths_without_changing_the_original():
     payload = {"user": {"id": "U1", "name": "ada"}, "team": {"id": "T1"}}
     changed = edited(payload, ["user.name", "missing.key", "team"], {"user.id": "U2", "new.x": 1})
