@@ -67,3 +67,20 @@ def new_trigger_id() -> str:
 
 def new_view_hash() -> str:
     return f"{int(time.time())}.{secrets.token_hex(4)}"
+
+
+class StandinClock:
+    """Monotonic seconds that tests can move forward (`advance`) to expire trigger ids and
+    response URLs without waiting for them."""
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return self._now() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        self.offset += seconds

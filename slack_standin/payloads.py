@@ -151,7 +151,9 @@ def interaction_base(
     }
 
 
-def action_of(element: dict[str, Any], block_id: str, value: Any) -> dict[str, Any]:
+def action_of(
+    element: dict[str, Any], block_id: str, value: Any, *, strict: bool = False
+) -> dict[str, Any]:
     """The `actions[0]` entry Slack sends when a user uses an element."""
     kind = element.get("type", "button")
     action: dict[str, Any] = {
@@ -166,39 +168,80 @@ def action_of(element: dict[str, Any], block_id: str, value: Any) -> dict[str, A
         if element.get("style"):
             action["style"] = element["style"]
     else:
-        action |= element_value(element, value)
+        action |= element_value(element, value, strict=strict)
     return action
 
 
-def _option(element: dict[str, Any], value: Any) -> dict[str, Any]:
+def element_options(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every option an element offers, option groups flattened."""
     options = list(element.get("options") or [])
     for group in element.get("option_groups") or []:
         options += group.get("options") or []
-    for option in options:
+    return options
+
+
+def _option(element: dict[str, Any], value: Any, *, strict: bool) -> dict[str, Any]:
+    for option in element_options(element):
         if option.get("value") == value:
             return option
+    if strict:
+        offered = [o.get("value") for o in element_options(element)]
+        raise LookupError(f"{element.get('type')} offers no option {value!r} (only {offered})")
     return {"text": {"type": "plain_text", "text": str(value)}, "value": value}
 
 
-def element_value(element: dict[str, Any], value: Any) -> dict[str, Any]:
-    """How Slack reports an element's current value, in actions and in view state."""
+def _many(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def element_value(element: dict[str, Any], value: Any, *, strict: bool = False) -> dict[str, Any]:
+    """How Slack reports an element's current value, in actions and in view state.
+
+    `value` is what the user picked, in the simplest form: an option's value (a list of them
+    for checkboxes and multi selects), a user/channel id (a list for multi selects), a date
+    "YYYY-MM-DD", a time "HH:MM", a datetime as epoch seconds, a number, or text.  With
+    `strict`, an option the element does not offer is a LookupError (a person cannot pick
+    it).  Nothing picked gives Slack's empty value: None, or [] for the multi kinds."""
     kind = element.get("type", "plain_text_input")
-    if kind in ("static_select", "radio_buttons", "overflow", "external_select"):
-        return {"selected_option": None if value is None else _option(element, value)}
-    if kind in ("checkboxes", "multi_static_select", "multi_external_select"):
-        values = (
-            [] if value is None else list(value) if isinstance(value, list | tuple) else [value]
-        )
-        return {"selected_options": [_option(element, v) for v in values]}
+    if kind in ("static_select", "radio_buttons", "overflow"):
+        picked = None if value is None else _option(element, value, strict=strict)
+        return {"selected_option": picked}
+    if kind == "external_select":
+        return {"selected_option": None if value is None else _option(element, value, strict=False)}
+    if kind in ("checkboxes", "multi_static_select"):
+        return {"selected_options": [_option(element, v, strict=strict) for v in _many(value)]}
+    if kind == "multi_external_select":
+        return {"selected_options": [_option(element, v, strict=False) for v in _many(value)]}
     if kind == "users_select":
         return {"selected_user": value}
     if kind == "multi_users_select":
-        return {"selected_users": list(value or [])}
-    if kind in ("conversations_select", "channels_select"):
-        key = "selected_conversation" if kind == "conversations_select" else "selected_channel"
-        return {key: value}
+        return {"selected_users": _many(value)}
+    if kind == "conversations_select":
+        return {"selected_conversation": value}
+    if kind == "multi_conversations_select":
+        return {"selected_conversations": _many(value)}
+    if kind == "channels_select":
+        return {"selected_channel": value}
+    if kind == "multi_channels_select":
+        return {"selected_channels": _many(value)}
     if kind == "datepicker":
         return {"selected_date": value}
     if kind == "timepicker":
-        return {"selected_time": value}
+        entry: dict[str, Any] = {"selected_time": value}
+        if element.get("timezone"):
+            entry["timezone"] = element["timezone"]
+        return entry
+    if kind == "datetimepicker":
+        return {"selected_date_time": None if value is None else int(value)}
+    if kind == "number_input":
+        # Slack sends the number as the text the user typed.
+        return {"value": None if value is None else str(value)}
+    if kind == "rich_text_input":
+        if isinstance(value, str):
+            value = rich_text_of(value)[0]
+        return {"rich_text_value": value}
+    if kind == "file_input":
+        return {"files": _many(value)}
     return {"value": value}

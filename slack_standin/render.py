@@ -141,7 +141,27 @@ def render_blocks(blocks: list[dict] | None, *, start: int = 1) -> str:
             lines.append(f"{text_of(block.get('label'))}{optional}:")
             hint = text_of(element.get("placeholder")) or element.get("type", "")
             multiline = element.get("multiline")
-            lines.append(f"  [{'_' * 20}] {hint}" + ("  (multi-line)" if multiline else ""))
+            options = [
+                text_of(o.get("text"))
+                for o in [
+                    *(element.get("options") or []),
+                    *(
+                        o
+                        for g in element.get("option_groups") or []
+                        for o in g.get("options") or []
+                    ),
+                ]
+                if isinstance(o, dict)
+            ]
+            if options:
+                mark = (
+                    "[ ]" if element.get("type") in ("checkboxes", "multi_static_select") else "( )"
+                )
+                lines.append(
+                    f"  {element.get('type', '')}: " + "  ".join(f"{mark} {o}" for o in options)
+                )
+            else:
+                lines.append(f"  [{'_' * 20}] {hint}" + ("  (multi-line)" if multiline else ""))
             if block.get("hint"):
                 lines += _wrap(text_of(block["hint"]), "  ")
         elif kind == "image":

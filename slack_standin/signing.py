@@ -15,9 +15,9 @@ STALE_AFTER_SECONDS = 5 * 60
 
 
 def signature(signing_secret: str, timestamp: int | str, body: str | bytes) -> str:
-    if isinstance(body, bytes):
-        body = body.decode("utf-8")
-    base = f"{VERSION}:{timestamp}:{body}".encode()
+    # Slack signs the raw bytes of the body, so any bytes (not only UTF-8) can be signed.
+    raw = body.encode() if isinstance(body, str) else body
+    base = f"{VERSION}:{timestamp}:".encode() + raw
     digest = hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
     return f"{VERSION}={digest}"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,9 +44,16 @@ def slack_messages(problems: list[str]) -> list[str]:
 
 
 class ViewStore:
-    def __init__(self, workspace: Workspace, *, trigger_ttl: float | None = 3.0) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        trigger_ttl: float | None = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.workspace = workspace
         self.trigger_ttl = trigger_ttl
+        self.clock = clock
         self.views: dict[str, dict[str, Any]] = {}
         self.modal_stacks: dict[str, list[str]] = {}
         self.home_views: dict[str, str] = {}
@@ -56,7 +64,7 @@ class ViewStore:
 
     def issue_trigger(self, user: str) -> str:
         trigger_id = new_trigger_id()
-        self.triggers[trigger_id] = Trigger(user=user, issued_at=time.monotonic())
+        self.triggers[trigger_id] = Trigger(user=user, issued_at=self.clock())
         return trigger_id
 
     def exchange_trigger(self, trigger_id: Any) -> str:
@@ -65,7 +73,7 @@ class ViewStore:
             raise SlackError("invalid_trigger_id")
         if trigger.exchanged:
             raise SlackError("exchanged_trigger_id")
-        if self.trigger_ttl is not None and time.monotonic() - trigger.issued_at > self.trigger_ttl:
+        if self.trigger_ttl is not None and self.clock() - trigger.issued_at > self.trigger_ttl:
             raise SlackError("expired_trigger_id")
         trigger.exchanged = True
         return trigger.user

@@ -7,54 +7,38 @@ form fields are strings, so JSON-typed arguments (blocks, view, ...) are decoded
 
 from __future__ import annotations
 
-import json
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from slack_standin.args import bool_arg, json_arg, required
 from slack_standin.blockkit import validate_message
+from slack_standin.conversations import CONVERSATION_METHODS, check_dm_fault, dm_people
+from slack_standin.metadata import parse_metadata
 from slack_standin.views import ViewStore, invalid_arguments, slack_messages
-from slack_standin.workspace import SlackError, Workspace
+from slack_standin.workspace import Channel, SlackError, Workspace
+
+__all__ = ["METHODS", "ApiState", "bool_arg", "json_arg", "message_body", "required"]
 
 MAX_TEXT_CHARS = 40_000
+# The methods a per-user DM failure (`SlackStandin.fail_dms`) applies to by default.
+DM_METHODS = frozenset({"conversations.open", "chat.postMessage"})
 
 
 @dataclass
 class ApiState:
     workspace: Workspace
     views: ViewStore
+    # None: Slack's documented limits; a number caps conversations.history/replies pages
+    # (Slack's rule since 2025 for commercially distributed non-Marketplace apps: 15).
+    history_page_cap: int | None = None
 
 
 Method = Callable[[ApiState, dict[str, Any]], dict[str, Any]]
 
 
 # -- argument helpers -----------------------------------------------------------
-
-
-def json_arg(params: dict[str, Any], name: str, *, error: str = "invalid_arguments") -> Any:
-    value = params.get(name)
-    if isinstance(value, str):
-        if not value.strip():
-            return None
-        try:
-            return json.loads(value)
-        except ValueError:
-            raise SlackError(error) from None
-    return value
-
-
-def bool_arg(params: dict[str, Any], name: str) -> bool:
-    value = params.get(name)
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes")
-    return bool(value)
-
-
-def required(params: dict[str, Any], name: str, error: str) -> str:
-    value = params.get(name)
-    if value in (None, ""):
-        raise SlackError(error)
-    return str(value)
 
 
 def message_body(params: dict[str, Any]) -> tuple[str | None, list | None, list | None]:
@@ -72,16 +56,32 @@ def message_body(params: dict[str, Any]) -> tuple[str | None, list | None, list 
     return text, blocks, attachments
 
 
-def missing_text_warning(text: Any, blocks: Any) -> dict[str, Any]:
+def warnings_of(*warnings: str | None) -> dict[str, Any]:
+    """Slack's way of saying "done, but": `warning` plus response_metadata.warnings."""
+    found = [w for w in warnings if w]
+    if not found:
+        return {}
+    return {"warning": ",".join(found), "response_metadata": {"warnings": found}}
+
+
+def missing_text_warning(text: Any, blocks: Any) -> str | None:
     # Slack accepts blocks without fallback text but warns: notifications and screen
     # readers then have nothing to show.
     if blocks and not text:
-        warning = "missing_text_or_fallback_or_attachments"
-        return {"warning": warning, "response_metadata": {"warnings": [warning]}}
-    return {}
+        return "missing_text_or_fallback_or_attachments"
+    return None
 
 
-# -- auth / users / conversations ----------------------------------------------
+def post_target(ws: Workspace, channel_ref: Any) -> Channel:
+    """Where chat.postMessage posts.  A user id opens the DM first, with conversations.open's
+    rules (a deactivated user is `user_not_found`, a bot user `cannot_dm_bot`)."""
+    if isinstance(channel_ref, str) and channel_ref[:1] in "UW" and channel_ref in ws.users:
+        channel, _ = ws.open_conversation([channel_ref])
+        return ws.postable_channel(channel.id)
+    return ws.postable_channel(channel_ref)
+
+
+# -- auth / users ------------------------------------------------------------------
 
 
 def auth_test(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
@@ -102,47 +102,16 @@ def users_info(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
     return {"user": state.workspace.user_info(user_id)}
 
 
-def conversations_open(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
-    ws = state.workspace
-    if params.get("channel"):
-        channel = ws.channel(params["channel"])
-        return {
-            "channel": channel.to_slack(ws.bot_user_id)
-            if bool_arg(params, "return_im")
-            else {"id": channel.id}
-        }
-    users = params.get("users")
-    if isinstance(users, list):
-        users = ",".join(users)
-    user_ids = [u.strip() for u in (users or "").split(",") if u.strip()]
-    if not user_ids:
-        raise SlackError("users_list_not_supplied")
-    if len(user_ids) > 1:
-        # Group DMs are not something mlquiz opens; say so rather than pretend.
-        raise SlackError("method_not_supported_for_channel_type")
-    channel_id = ws.dm_channel(user_ids[0])
-    channel = ws.channels[channel_id]
-    body: dict[str, Any] = {"channel": {"id": channel_id}}
-    if bool_arg(params, "return_im"):
-        body["channel"] = channel.to_slack(ws.bot_user_id)
-    return body
-
-
-def conversations_info(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
-    ws = state.workspace
-    channel = ws.channel(required(params, "channel", "channel_not_found"))
-    if channel.is_private and not channel.bot_is_member:
-        raise SlackError("channel_not_found")
-    return {"channel": channel.to_slack(ws.bot_user_id)}
-
-
 # -- chat -----------------------------------------------------------------------
 
 
 def chat_post_message(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
+    """Post a message; `metadata` is stored on it (see slack_standin.metadata)."""
     ws = state.workspace
-    channel = ws.postable_channel(required(params, "channel", "channel_not_found"))
+    channel = post_target(ws, required(params, "channel", "channel_not_found"))
     text, blocks, attachments = message_body(params)
+    metadata, metadata_warning = parse_metadata(params.get("metadata"))
+    check_dm_fault(ws, dm_people(channel), "chat.postMessage")
     message = ws.add_message(
         channel.id,
         user=ws.bot_user_id,
@@ -152,10 +121,13 @@ def chat_post_message(state: ApiState, params: dict[str, Any]) -> dict[str, Any]
         thread_ts=params.get("thread_ts") or None,
         reply_broadcast=bool_arg(params, "reply_broadcast"),
         from_bot=True,
+        metadata=metadata or None,
     )
-    return {"channel": channel.id, "ts": message["ts"], "message": message} | missing_text_warning(
-        text, blocks
-    )
+    return {
+        "channel": channel.id,
+        "ts": message["ts"],
+        "message": copy.deepcopy(message),
+    } | warnings_of(missing_text_warning(text, blocks), metadata_warning)
 
 
 def chat_post_ephemeral(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
@@ -170,28 +142,52 @@ def chat_post_ephemeral(state: ApiState, params: dict[str, Any]) -> dict[str, An
     ephemeral = ws.add_ephemeral(
         channel.id, user, text or "", blocks, params.get("thread_ts") or None
     )
-    return {"message_ts": ephemeral.ts} | missing_text_warning(text, blocks)
+    return {"message_ts": ephemeral.ts} | warnings_of(missing_text_warning(text, blocks))
 
 
 def chat_update(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
+    """Edit one of the bot's messages, with Slack's rules: `text` without `blocks` removes
+    the old blocks, no `metadata` keeps the old metadata and `{}` removes it, and a message
+    in an archived channel cannot change (`is_inactive`)."""
     ws = state.workspace
     channel = ws.channel(required(params, "channel", "channel_not_found"))
     ts = required(params, "ts", "message_not_found")
-    message = ws.find_message(channel.id, ts)
+    message = ws.find_live_message(channel.id, ts)
     if message.get("bot_id") != ws.bot_id:
         raise SlackError("cant_update_message")
+    if channel.is_archived:
+        raise SlackError("is_inactive")
     text, blocks, attachments = message_body(params)
+    metadata, metadata_warning = parse_metadata(params.get("metadata"))
     _, current = ws.edit_message(
-        channel.id, ts, editor=ws.bot_user_id, text=text, blocks=blocks, attachments=attachments
+        channel.id,
+        ts,
+        editor=ws.bot_user_id,
+        text=text,
+        blocks=blocks,
+        attachments=attachments,
+        metadata=metadata,
     )
-    return {"channel": channel.id, "ts": ts, "text": current["text"], "message": current}
+    if text and blocks is None:
+        current.pop("blocks", None)
+    return {
+        "channel": channel.id,
+        "ts": ts,
+        "text": current["text"],
+        "message": copy.deepcopy(current),
+    } | warnings_of(metadata_warning)
 
 
 def chat_delete(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
+    """Delete one of the bot's own messages (others' are `cant_delete_message`).  A parent
+    with replies becomes a tombstone that stays until its last reply is deleted; deleting a
+    broadcast reply removes it from the thread and the channel alike."""
     ws = state.workspace
     channel = ws.channel(required(params, "channel", "channel_not_found"))
+    if channel.is_private and not channel.bot_is_member:
+        raise SlackError("channel_not_found")
     ts = required(params, "ts", "message_not_found")
-    message = ws.find_message(channel.id, ts)
+    message = ws.find_live_message(channel.id, ts)
     if message.get("bot_id") != ws.bot_id:
         raise SlackError("cant_delete_message")
     ws.remove_message(channel.id, ts)
@@ -203,6 +199,8 @@ def reactions_add(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
     if not params.get("channel") and not params.get("timestamp"):
         raise SlackError("no_item_specified")
     channel = ws.channel(required(params, "channel", "channel_not_found"))
+    if channel.is_archived:
+        raise SlackError("is_archived")
     ts = required(params, "timestamp", "bad_timestamp")
     name = required(params, "name", "invalid_name").strip(":")
     ws.add_reaction(channel.id, ts, name, ws.bot_user_id)
@@ -245,12 +243,11 @@ METHODS: dict[str, Method] = {
     "chat.postEphemeral": chat_post_ephemeral,
     "chat.postMessage": chat_post_message,
     "chat.update": chat_update,
-    "conversations.info": conversations_info,
-    "conversations.open": conversations_open,
     "reactions.add": reactions_add,
     "users.info": users_info,
     "views.open": views_open,
     "views.publish": views_publish,
     "views.push": views_push,
     "views.update": views_update,
+    **CONVERSATION_METHODS,
 }

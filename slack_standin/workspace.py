@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +26,10 @@ class SlackError(Exception):
         self.extra = extra
 
 
+def _text_field() -> dict[str, Any]:
+    return {"value": "", "creator": "", "last_set": 0}
+
+
 @dataclass
 class Channel:
     id: str
@@ -32,39 +37,80 @@ class Channel:
     is_private: bool = False
     is_im: bool = False
     im_user: str | None = None
-    # None means "every workspace user": the default for public channels.
+    # None means "every workspace user": the default for public channels.  The bot's own
+    # membership is `bot_is_member`, whatever this set says.
     members: set[str] | None = None
     bot_is_member: bool = True
     created: int = field(default_factory=lambda: int(datetime.now(UTC).timestamp()))
+    is_mpim: bool = False
+    # An mpim's people in the order conversations.open named them (Slack keeps that order).
+    mpim_users: list[str] | None = None
+    is_archived: bool = False
+    creator: str | None = None
+    topic: dict[str, Any] = field(default_factory=_text_field)
+    purpose: dict[str, Any] = field(default_factory=_text_field)
+
+    @property
+    def is_dm(self) -> bool:
+        """A 1:1 DM or a group DM: the conversations the channel methods refuse."""
+        return self.is_im or self.is_mpim
 
     def has_member(self, user_id: str) -> bool:
         return self.members is None or user_id in self.members
 
-    def to_slack(self, bot_user_id: str) -> dict[str, Any]:
+    def to_slack(
+        self,
+        bot_user_id: str,
+        *,
+        user_deleted: bool = False,
+        num_members: int | None = None,
+    ) -> dict[str, Any]:
         info: dict[str, Any] = {
             "id": self.id,
             "created": self.created,
-            "is_archived": False,
+            "is_archived": self.is_archived,
             "is_im": self.is_im,
-            "is_mpim": False,
-            "is_private": self.is_private or self.is_im,
+            "is_mpim": self.is_mpim,
+            "is_private": self.is_private or self.is_dm,
             "is_member": self.bot_is_member,
         }
         if self.is_im:
-            info |= {"user": self.im_user, "is_open": True, "is_user_deleted": False}
+            info |= {"user": self.im_user, "is_open": True, "is_user_deleted": user_deleted}
         else:
             info |= {
                 "name": self.name,
                 "name_normalized": self.name,
-                "is_channel": not self.is_private,
-                "is_group": self.is_private,
+                "is_channel": not self.is_private and not self.is_mpim,
+                "is_group": self.is_private and not self.is_mpim,
                 "is_general": self.name == "general",
                 "is_shared": False,
                 "is_ext_shared": False,
                 "is_org_shared": False,
-                "creator": bot_user_id,
+                "creator": self.creator or bot_user_id,
+                "topic": copy.deepcopy(self.topic),
+                "purpose": copy.deepcopy(self.purpose),
             }
+        if num_members is not None:
+            info["num_members"] = num_members
         return info
+
+
+@dataclass
+class DmFault:
+    """A user whose DMs fail: `error` for the next `remaining` calls (None: every call)."""
+
+    error: str
+    methods: frozenset[str]
+    remaining: int | None = None
+
+
+# Slack's rules for conversations.create (docs: lowercase letters, numbers, hyphens and
+# underscores, at most 80 characters).
+CHANNEL_NAME_MAX = 80
+_CHANNEL_NAME_CHARS = re.compile(r"^[a-z0-9_-]+$")
+# At most 8 other people in a group DM (conversations.open: too_many_users).
+MPIM_MAX_USERS = 8
+TOPIC_MAX_CHARS = 250
 
 
 @dataclass
@@ -126,6 +172,13 @@ class Workspace:
         self.ephemeral_messages: list[Ephemeral] = []
         self.view_ids = Sequence("V", 10)
         self._auto_ids = itertools.count(1)
+        self._channel_ids = Sequence("CNEW", 5)
+        self._mpim_ids = Sequence("GMPIM", 4)
+        self._mpims: dict[frozenset[str], str] = {}
+        # Workspace preferences that make conversations.create answer restricted_action.
+        self.forbid_public_channels = False
+        self.forbid_private_channels = False
+        self.dm_faults: dict[str, DmFault] = {}
         self.add_user(bot_user_id, name="mlquiz", real_name="mlquiz", is_bot=True)
         for user_id, fields in (users or {}).items():
             self.add_user(user_id, **fields)
@@ -145,7 +198,11 @@ class Workspace:
         is_bot: bool = False,
         deleted: bool = False,
     ) -> dict[str, Any]:
-        """Add or replace a user; fields not given get plausible defaults."""
+        """Add or replace a user; fields not given get plausible defaults.
+
+        `deleted=True` is a deactivated account (users.info and users.list show
+        `deleted: true`, conversations.open answers `user_not_found`); `is_bot=True` is a bot
+        user (conversations.open answers `cannot_dm_bot`)."""
         name = name or user_id.lower()
         real_name = real_name or name.title()
         self.users[user_id] = {
@@ -191,6 +248,9 @@ class Workspace:
         info["updated"] = int(now.timestamp())
         return info
 
+    def is_deleted(self, user_id: str) -> bool:
+        return bool(self.users.get(user_id, {}).get("deleted"))
+
     # -- channels ---------------------------------------------------------------
 
     def add_channel(
@@ -201,6 +261,7 @@ class Workspace:
         is_private: bool | None = None,
         members: set[str] | list[str] | tuple[str, ...] | None = None,
         bot_is_member: bool = True,
+        is_archived: bool = False,
     ) -> Channel:
         if channel_id.startswith("D"):
             raise ValueError("DM channels come from dm_channel(user) / conversations.open")
@@ -210,6 +271,7 @@ class Workspace:
             is_private=channel_id.startswith("G") if is_private is None else is_private,
             members=set(members) if members is not None else None,
             bot_is_member=bot_is_member,
+            is_archived=is_archived,
         )
         self.channels[channel_id] = channel
         return channel
@@ -223,16 +285,22 @@ class Workspace:
         return self.add_channel(channel_id)
 
     def channel_for_user_post(self, channel_ref: str, user_id: str) -> Channel:
-        """Where a person's message lands: their DM with the bot, or any channel they are in
-        (which certainly exists if Slack says they wrote there)."""
+        """Where a person's message lands: their DM with the bot, a group DM they are in, or
+        any channel they are in (which certainly exists if Slack says they wrote there)."""
         if channel_ref.startswith("D"):
             if channel_ref != self.dm_channel(user_id):
                 raise SlackError("channel_not_found")
             return self.channels[channel_ref]
+        known = self.channels.get(channel_ref)
+        if known is not None and known.is_mpim and not known.has_member(user_id):
+            raise SlackError("channel_not_found")
         return self.ensure_channel(channel_ref)
 
     def dm_channel(self, user_id: str) -> str:
-        """The bot's DM with a user: one stable id per user, like conversations.open."""
+        """The bot's DM with a user: one stable id per user, like conversations.open.
+
+        A query helper: unlike conversations.open it does not refuse deactivated or bot
+        users, so a test can always name the DM."""
         if user_id not in self.users:
             raise SlackError("user_not_found")
         channel_id = "D" + user_id[1:] if len(user_id) > 1 else "D" + user_id
@@ -256,16 +324,207 @@ class Workspace:
             return self.channels[self.dm_channel(channel_ref)]
         name = channel_ref.removeprefix("#")
         for channel in self.channels.values():
-            if not channel.is_im and channel.name == name:
+            if not channel.is_dm and channel.name == name:
                 return channel
         raise SlackError("channel_not_found")
+
+    def conversation(self, channel_id: Any) -> Channel:
+        """A conversation by id only, as the conversations.* read methods take it; a private
+        conversation the bot is not in does not exist as far as the bot can tell."""
+        channel = self.channels.get(channel_id) if isinstance(channel_id, str) else None
+        if channel is None or (channel.is_private and not channel.bot_is_member):
+            raise SlackError("channel_not_found")
+        return channel
+
+    def joined_channel(self, channel_ref: Any, *, by_id: bool = True) -> Channel:
+        """A conversation the bot must be in: `channel_not_found` for a private one it is not
+        in (invisible), `not_in_channel` for a public one."""
+        channel = self.conversation(channel_ref) if by_id else self.channel(channel_ref)
+        if not channel.bot_is_member:
+            raise SlackError("channel_not_found" if channel.is_private else "not_in_channel")
+        return channel
 
     def postable_channel(self, channel_ref: Any) -> Channel:
         channel = self.channel(channel_ref)
         if not channel.bot_is_member:
             # A private channel the bot is not in is invisible to it.
             raise SlackError("channel_not_found" if channel.is_private else "not_in_channel")
+        if channel.is_archived:
+            raise SlackError("is_archived")
         return channel
+
+    def member_ids(self, channel: Channel) -> list[str]:
+        """Who is in a conversation, the bot included when it is a member."""
+        if channel.members is None:
+            people = [
+                u
+                for u, user in self.users.items()
+                if not user.get("deleted") and u != self.bot_user_id
+            ]
+        else:
+            people = sorted(m for m in channel.members if m != self.bot_user_id)
+        if channel.bot_is_member:
+            people.append(self.bot_user_id)
+        return people
+
+    def describe(self, channel: Channel, *, num_members: bool = False) -> dict[str, Any]:
+        """The conversation object Slack returns for `channel`."""
+        return channel.to_slack(
+            self.bot_user_id,
+            user_deleted=self.is_deleted(channel.im_user or ""),
+            num_members=len(self.member_ids(channel)) if num_members else None,
+        )
+
+    # -- DMs and group DMs ----------------------------------------------------------
+
+    def fail_dms(
+        self,
+        user_id: str,
+        error: str,
+        *,
+        times: int | None = None,
+        methods: frozenset[str] = frozenset(),
+    ) -> None:
+        if times is not None and times < 1:
+            raise ValueError("times must be at least 1 (or None for every call)")
+        self.dm_faults[user_id] = DmFault(error=error, methods=methods, remaining=times)
+
+    def take_dm_fault(self, user_ids: list[str], method: str) -> str | None:
+        """The error a scripted DM failure gives this call, consuming one of its `times`."""
+        for user_id in user_ids:
+            fault = self.dm_faults.get(user_id)
+            if fault is None or method not in fault.methods:
+                continue
+            if fault.remaining is not None:
+                fault.remaining -= 1
+                if fault.remaining <= 0:
+                    del self.dm_faults[user_id]
+            return fault.error
+        return None
+
+    def dm_people_for(self, user_ids: list[str]) -> list[str]:
+        """The people a conversations.open `users` list names, checked as Slack checks them:
+        duplicates and (in a group) the bot itself drop out, a deactivated or unknown user
+        is `user_not_found`, a bot user `cannot_dm_bot`, more than 8 `too_many_users`."""
+        distinct = list(dict.fromkeys(user_ids))
+        if len(distinct) > 1:
+            # A bot token is in every conversation it opens; naming itself changes nothing.
+            distinct = [u for u in distinct if u != self.bot_user_id]
+        for user_id in distinct:
+            user = self.users.get(user_id)
+            if user is None or user.get("deleted"):
+                raise SlackError("user_not_found")
+            if user.get("is_bot"):
+                raise SlackError("cannot_dm_bot")
+        if len(distinct) > MPIM_MAX_USERS:
+            raise SlackError("too_many_users")
+        return distinct
+
+    def open_conversation(self, user_ids: list[str]) -> tuple[Channel, bool]:
+        """conversations.open with `users`: the DM (one user) or the group DM (2-8 users)
+        for exactly this set of people; returns (channel, already_open)."""
+        distinct = self.dm_people_for(user_ids)
+        if len(distinct) == 1:
+            channel_id = "D" + distinct[0][1:]
+            already = channel_id in self.channels
+            return self.channels[self.dm_channel(distinct[0])], already
+        key = frozenset(distinct)
+        existing = self._mpims.get(key)
+        if existing is not None:
+            return self.channels[existing], True
+        channel_id = self._mpim_ids.next()
+        while channel_id in self.channels:
+            channel_id = self._mpim_ids.next()
+        names = "--".join(self.users[u]["name"] for u in distinct)
+        channel = Channel(
+            id=channel_id,
+            name=f"mpdm-{names}-1",
+            is_private=True,
+            is_mpim=True,
+            mpim_users=distinct,
+            members={*distinct, self.bot_user_id},
+            creator=self.bot_user_id,
+        )
+        self.channels[channel_id] = channel
+        self._mpims[key] = channel_id
+        return channel, False
+
+    # -- channels the bot manages -----------------------------------------------------
+
+    @staticmethod
+    def check_channel_name(name: Any) -> str:
+        """Slack's name rules for conversations.create; the checks run in this order."""
+        if not isinstance(name, str) or not name:
+            raise SlackError("invalid_name_required")
+        if len(name) > CHANNEL_NAME_MAX:
+            raise SlackError("invalid_name_maxlength")
+        if not _CHANNEL_NAME_CHARS.match(name):
+            # Upper case counts as a special character: Slack does not lower it for you.
+            raise SlackError("invalid_name_specials")
+        if not any(c.isalnum() for c in name):
+            raise SlackError("invalid_name_punctuation")
+        return name
+
+    def create_channel(self, name: Any, *, is_private: bool) -> Channel:
+        name = self.check_channel_name(name)
+        if (is_private and self.forbid_private_channels) or (
+            not is_private and self.forbid_public_channels
+        ):
+            raise SlackError("restricted_action")
+        if any(not c.is_dm and c.name == name for c in self.channels.values()):
+            raise SlackError("name_taken")
+        channel_id = self._channel_ids.next()
+        while channel_id in self.channels:
+            channel_id = self._channel_ids.next()
+        channel = Channel(
+            id=channel_id,
+            name=name,
+            is_private=is_private,
+            members=set(),
+            bot_is_member=True,
+            creator=self.bot_user_id,
+        )
+        self.channels[channel_id] = channel
+        return channel
+
+    def invite(self, channel: Channel, user_ids: list[str], *, force: bool = False) -> list[dict]:
+        """Add people to a channel; returns the per-user failures.
+
+        Without `force` nothing changes when any user fails (the answer names the first
+        failure); with it the valid users join and the failures come back as `errors`."""
+        failures: list[dict[str, Any]] = []
+        joining: list[str] = []
+        for user_id in dict.fromkeys(user_ids):
+            user = self.users.get(user_id)
+            if user_id == self.bot_user_id:
+                error = "cant_invite_self"
+            elif user is None or user.get("deleted"):
+                error = "user_not_found"
+            elif channel.members is None or user_id in channel.members:
+                error = "already_in_channel"
+            else:
+                joining.append(user_id)
+                continue
+            failures.append({"user": user_id, "ok": False, "error": error})
+        if failures and not force:
+            return failures
+        assert channel.members is not None
+        channel.members.update(joining)
+        return failures
+
+    def set_text_field(self, channel: Channel, kind: str, value: str) -> None:
+        """Set a channel's topic or purpose the way Slack records it."""
+        if len(value) > TOPIC_MAX_CHARS:
+            raise SlackError("too_long")
+        setattr(
+            channel,
+            kind,
+            {
+                "value": value,
+                "creator": self.bot_user_id if value else "",
+                "last_set": int(datetime.now(UTC).timestamp()) if value else 0,
+            },
+        )
 
     # -- messages ---------------------------------------------------------------
 
@@ -275,6 +534,13 @@ class Workspace:
     def find_message(self, channel_id: str, ts: Any) -> dict[str, Any]:
         message = self._messages.get(channel_id, {}).get(ts) if isinstance(ts, str) else None
         if message is None:
+            raise SlackError("message_not_found")
+        return message
+
+    def find_live_message(self, channel_id: str, ts: Any) -> dict[str, Any]:
+        """A message that can still be changed: a deleted parent's tombstone cannot."""
+        message = self.find_message(channel_id, ts)
+        if message.get("subtype") == "tombstone":
             raise SlackError("message_not_found")
         return message
 
@@ -290,6 +556,7 @@ class Workspace:
         reply_broadcast: bool = False,
         ts: str | None = None,
         from_bot: bool = False,
+        metadata: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Store a message as Slack would show it in conversations.history/replies."""
         if ts is None:
@@ -310,6 +577,8 @@ class Workspace:
             message["blocks"] = fill_ids(blocks, self._auto_ids)
         if attachments is not None:
             message["attachments"] = copy.deepcopy(attachments)
+        if metadata:
+            message["metadata"] = copy.deepcopy(metadata)
         store = self._store(channel_id)
         if thread_ts is not None:
             parent = store.get(thread_ts)
@@ -344,8 +613,11 @@ class Workspace:
         text: str | None,
         blocks: list[dict] | None,
         attachments: list[dict] | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Change a message in place; returns (previous, current)."""
+        """Change a message in place; returns (previous, current).
+
+        `metadata=None` keeps the message's metadata, `{}` removes it (chat.update's rule)."""
         message = self.find_message(channel_id, ts)
         previous = copy.deepcopy(message)
         if text is not None:
@@ -354,11 +626,17 @@ class Workspace:
             message["blocks"] = fill_ids(blocks, self._auto_ids)
         if attachments is not None:
             message["attachments"] = copy.deepcopy(attachments)
+        if metadata is not None:
+            if metadata:
+                message["metadata"] = copy.deepcopy(metadata)
+            else:
+                message.pop("metadata", None)
         message["edited"] = {"user": editor, "ts": self.clock.next()}
         return previous, message
 
     def remove_message(self, channel_id: str, ts: str) -> dict[str, Any]:
-        """Delete a message; a parent with replies stays as a tombstone, as in Slack."""
+        """Delete a message; a parent with replies stays as a tombstone, as in Slack, until
+        its last reply goes too."""
         store = self._store(channel_id)
         message = self.find_message(channel_id, ts)
         previous = copy.deepcopy(message)
@@ -366,7 +644,8 @@ class Workspace:
             message.update(
                 {"subtype": "tombstone", "text": "This message was deleted.", "hidden": True}
             )
-            message.pop("blocks", None)
+            for key in ("blocks", "attachments", "metadata", "reactions", "edited"):
+                message.pop(key, None)
             return previous
         del store[ts]
         thread_ts = message.get("thread_ts")
@@ -382,21 +661,40 @@ class Workspace:
             parent["reply_users_count"] = len(parent["reply_users"])
             if replies:
                 parent["latest_reply"] = max((m["ts"] for m in replies), key=parse_ts)
+            elif parent.get("subtype") == "tombstone":
+                # Nothing is left to hold the deleted parent's place.
+                del store[thread_ts]
             else:
                 for key in ("latest_reply", "reply_count", "reply_users", "reply_users_count"):
                     parent.pop(key, None)
                 parent.pop("thread_ts", None)
         return previous
 
-    def messages(self, channel_id: str) -> list[dict[str, Any]]:
-        """Top-level channel history, oldest first (replies only when broadcast)."""
+    def top_level(self, channel_id: str) -> list[dict[str, Any]]:
+        """Channel history as stored (not copied), oldest first: replies only when broadcast."""
         store = self._messages.get(channel_id, {})
         shown = [
             m
             for m in store.values()
             if m.get("thread_ts") in (None, m["ts"]) or m.get("subtype") == "thread_broadcast"
         ]
-        return copy.deepcopy(sorted(shown, key=lambda m: parse_ts(m["ts"])))
+        return sorted(shown, key=lambda m: parse_ts(m["ts"]))
+
+    def thread_messages(self, channel_id: str, ts: str) -> list[dict[str, Any]]:
+        """The parent then its replies, oldest first, as stored; [] when there is no such
+        message.  `ts` may be any message of the thread."""
+        store = self._messages.get(channel_id, {})
+        message = store.get(ts)
+        if message is None:
+            return []
+        parent_ts = message.get("thread_ts") or ts
+        parent = store.get(parent_ts, message)
+        replies = [m for m in store.values() if m.get("thread_ts") == parent_ts and m is not parent]
+        return [parent, *sorted(replies, key=lambda m: parse_ts(m["ts"]))]
+
+    def messages(self, channel_id: str) -> list[dict[str, Any]]:
+        """Top-level channel history, oldest first (replies only when broadcast)."""
+        return copy.deepcopy(self.top_level(channel_id))
 
     def thread(self, channel_id: str, ts: str) -> list[dict[str, Any]]:
         """The parent then its replies, oldest first, like conversations.replies."""
@@ -443,7 +741,7 @@ class Workspace:
     # -- reactions --------------------------------------------------------------
 
     def add_reaction(self, channel_id: str, ts: str, name: str, user: str) -> None:
-        message = self.find_message(channel_id, ts)
+        message = self.find_live_message(channel_id, ts)
         reactions = message.setdefault("reactions", [])
         for reaction in reactions:
             if reaction["name"] == name:

@@ -48,6 +48,8 @@ class Received:
     headers: dict[str, str]
     body: str
     content_type: str
+    # The exact bytes (the driver can send bodies that are not UTF-8).
+    raw: bytes = b""
 
     def form(self) -> dict[str, str]:
         return dict(parse_qsl(self.body, keep_blank_values=True))
@@ -67,8 +69,14 @@ class Receiver:
     reply: tuple[int, str] = (200, "")
 
     async def handle(self, request: web.Request) -> web.Response:
+        raw = await request.read()
         self.requests.append(
-            Received(dict(request.headers), await request.text(), request.content_type)
+            Received(
+                dict(request.headers),
+                raw.decode("utf-8", errors="replace"),
+                request.content_type,
+                raw,
+            )
         )
         status, body = self.reply
         content_type = "application/json" if body.startswith("{") else "text/plain"

@@ -92,3 +92,35 @@ def test_long_text_wraps_and_rich_text_reads():
     lines = text.splitlines()
     assert all(len(line) <= 78 for line in lines)
     assert lines[-1] == "typed @U9"
+
+
+def test_render_view_lists_the_options_of_choice_inputs():
+    from slack_standin.render import render_view
+
+    def opt(value):
+        return {"text": {"type": "plain_text", "text": value.title()}, "value": value}
+
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Debrief"},
+        "blocks": [
+            {
+                "type": "input",
+                "label": {"type": "plain_text", "text": "Verdict"},
+                "element": {"type": "radio_buttons", "options": [opt("hire"), opt("pass")]},
+            },
+            {
+                "type": "input",
+                "label": {"type": "plain_text", "text": "Topics"},
+                "element": {
+                    "type": "multi_static_select",
+                    "option_groups": [
+                        {"label": {"type": "plain_text", "text": "g"}, "options": [opt("ml")]}
+                    ],
+                },
+            },
+        ],
+    }
+    text = render_view(view)
+    assert "radio_buttons: ( ) Hire  ( ) Pass" in text
+    assert "multi_static_select: [ ] Ml" in text
