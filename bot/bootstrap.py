@@ -23,6 +23,7 @@ from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.core.leases import LeasePolicy
 from bot.jobs.delivery import Deliverer
+from bot.jobs.inbox import InboxWorker, InboxWriter
 from bot.jobs.liveness import Liveness, new_owner
 from bot.jobs.scheduler import Scheduler
 from bot.jobs.tasks import BackgroundTasks
@@ -50,6 +51,7 @@ class Runtime:
     bolt: AsyncApp
     tasks: BackgroundTasks
     deliverer: Deliverer
+    worker: InboxWorker
     liveness: Liveness
     session: aiohttp.ClientSession
     scheduler: Scheduler | None = None
@@ -160,9 +162,11 @@ async def start_runtime(
     )
     deliverer = Deliverer(deps, responder, tasks)
     storage.on_new_messages(deliverer.wake)
+    worker = InboxWorker(deps, tasks)
+    intake = InboxWriter(deps, worker)
     liveness = Liveness(deps)
     await liveness.start()
-    bolt = build_bolt_app(settings, client, Listeners(deps=deps, tasks=tasks))
+    bolt = build_bolt_app(settings, client, Listeners(deps=deps, intake=intake, background=tasks))
     runtime = Runtime(
         settings=settings,
         storage=storage,
@@ -170,6 +174,7 @@ async def start_runtime(
         bolt=bolt,
         tasks=tasks,
         deliverer=deliverer,
+        worker=worker,
         liveness=liveness,
         session=session,
     )
@@ -177,12 +182,15 @@ async def start_runtime(
         runtime.scheduler = Scheduler(
             deps,
             deliverer,
+            worker,
             liveness,
             grace=timedelta(minutes=settings.catch_up_grace_minutes),
             tick_seconds=settings.scheduler_tick_seconds,
         )
         runtime.scheduler.start()
-    # Messages a crash left unsent (or half-sent) go out now, reconciled first.
+    # Requests a crash left unprocessed run now, in arrival order; messages it left
+    # unsent (or half-sent) go out, reconciled first.
+    tasks.spawn(worker.drain(), name="inbox:resume")
     tasks.spawn(deliverer.deliver_due(), name="delivery:resume")
     # Everything loaded so far (bank, Bolt, grader tables) lives as long as the process:
     # moving it out of the collector's reach keeps full collections, and the pauses they

@@ -1,5 +1,7 @@
-"""Slack listeners, registered by kind. Each acks first, turns the payload into typed
-values and hands them to one use case in the background."""
+"""Slack listeners, registered by kind. Each turns the payload into a typed request,
+records it in the inbox (durable) and only then acks; the inbox worker runs the use
+case. Opening a modal cannot wait (its trigger lasts three seconds): those listeners
+ack and start it at once."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.jobs.tasks import BackgroundTasks
+from bot.ports.inbox import Background, Intake
 from bot.usecases.deps import Deps
 from handlers import actions, commands, events, views
 
@@ -21,11 +23,12 @@ class Listeners:
     """What every listener hands work to."""
 
     deps: Deps
-    tasks: BackgroundTasks
+    intake: Intake
+    background: Background
 
 
 def register_listeners(app: AsyncApp, listeners: Listeners) -> None:
-    commands.register(app, listeners.deps, listeners.tasks)
-    events.register(app, listeners.deps, listeners.tasks)
-    actions.register(app, listeners.deps, listeners.tasks)
-    views.register(app, listeners.deps, listeners.tasks)
+    commands.register(app, listeners)
+    events.register(app, listeners)
+    actions.register(app, listeners)
+    views.register(app, listeners)

@@ -44,3 +44,39 @@ def reply_to(body: Mapping[str, Any], *, channel_id: str | None = None) -> Reply
         response_url=text_field(body.get("response_url")) or None,
         channel_id=channel,
     )
+
+
+def state_values(view: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """A modal's inputs as `"block_id.action_id": value`, whatever the element type."""
+    flat: dict[str, str | list[str]] = {}
+    state = _dict(_dict(view.get("state")).get("values"))
+    for block_id, actions in state.items():
+        for action_id, element in _dict(actions).items():
+            flat[f"{block_id}.{action_id}"] = _element_value(_dict(element))
+    return flat
+
+
+def _element_value(element: Mapping[str, Any]) -> str | list[str]:
+    if "value" in element:
+        return text_field(element.get("value"))
+    if "selected_option" in element:
+        return text_field(_dict(element.get("selected_option")).get("value"))
+    if "selected_options" in element:
+        options = element.get("selected_options") or []
+        return [text_field(_dict(o).get("value")) for o in options if isinstance(o, Mapping)]
+    for many in ("selected_users", "selected_conversations", "selected_channels"):
+        if many in element:
+            return [text_field(v) for v in element.get(many) or [] if isinstance(v, str)]
+    for one in (
+        "selected_user",
+        "selected_conversation",
+        "selected_channel",
+        "selected_date",
+        "selected_time",
+    ):
+        if one in element:
+            return text_field(element.get(one))
+    if "selected_date_time" in element:
+        stamp = element.get("selected_date_time")
+        return str(stamp) if isinstance(stamp, int | float) else ""
+    return ""

@@ -311,3 +311,27 @@ class ReviewCard:
     reviews: int
     last_score: float
     last_review: datetime
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A request from Slack as the inbox records it (`request` is its typed JSON)."""
+
+    team_id: str
+    kind: str
+    dedupe_key: str | None
+    conversation: str
+    payload: str
+    request: str
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    team_id: str
+    kind: str
+    conversation: str
+    request: str
+    status: str
+    attempts: int
+    received_at: datetime

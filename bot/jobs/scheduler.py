@@ -18,6 +18,7 @@ from bot.core.leases import slot_key
 from bot.core.records import Schedule
 from bot.core.schedule import ScheduleSpec, due_slots, recap_due, slot_datetime, spec_of
 from bot.jobs.delivery import Deliverer
+from bot.jobs.inbox import InboxWorker
 from bot.jobs.liveness import Liveness
 from bot.usecases import posting, recap, reveal
 from bot.usecases.deps import Deps
@@ -26,6 +27,8 @@ log = logging.getLogger("mlquiz.scheduler")
 HOUSEKEEPING_EVERY = timedelta(hours=1)
 KEEP_SENT_MESSAGES = timedelta(days=7)
 KEEP_PROCESSES = timedelta(days=1)
+# Slack retries an event for about an hour: a day of event ids is a wide margin.
+KEEP_REQUESTS = timedelta(days=1)
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Scheduler:
         self,
         deps: Deps,
         deliverer: Deliverer,
+        inbox: InboxWorker,
         liveness: Liveness,
         *,
         grace: timedelta,
@@ -49,6 +53,7 @@ class Scheduler:
     ) -> None:
         self.deps = deps
         self.deliverer = deliverer
+        self.inbox = inbox
         self.liveness = liveness
         self.grace = grace
         self.tick_seconds = tick_seconds
@@ -88,6 +93,7 @@ class Scheduler:
         await self._reveal_due(now, report)
         for schedule in schedules:
             await self._recap_due(schedule, now, report)
+        await self.inbox.drain()
         await self.deliverer.deliver_due()
         await self._housekeeping(now)
         return report
@@ -230,3 +236,4 @@ class Scheduler:
         async with self.deps.storage.transaction() as uow:
             await uow.outbox.forget_sent_before(now - KEEP_SENT_MESSAGES)
             await uow.processes.forget_before(now - KEEP_PROCESSES)
+            await uow.inbox.forget_done_before(now - KEEP_REQUESTS)

@@ -12,7 +12,7 @@ knows SQL.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -26,6 +26,8 @@ from bot.core.records import (
     Appeal,
     GradeWrite,
     HumanLabel,
+    InboxEntry,
+    InboxRow,
     Lease,
     OutboxRow,
     OutboxStatus,
@@ -187,10 +189,6 @@ class AnswerRepository(Protocol):
     async def for_user(self, team_id: str, user_id: str, *, limit: int = 50) -> list[AnswerRow]: ...
 
 
-class EventRepository(Protocol):
-    async def first_seen(self, event_id: str, now: datetime) -> bool: ...
-
-
 class LeaseRepository(Protocol):
     async def take(
         self,
@@ -280,6 +278,26 @@ class OutboxRepository(Protocol):
     async def problems(self, team_id: str, *, since: datetime | None = None) -> list[OutboxRow]: ...
 
     async def forget_sent_before(self, cutoff: datetime) -> int: ...
+
+
+class InboxRepository(Protocol):
+    async def add_many(self, entries: Sequence[InboxEntry], now: datetime) -> list[int | None]: ...
+
+    async def due(self, now: datetime, policy: LeasePolicy, limit: int = 200) -> list[int]: ...
+
+    async def take(
+        self, ids: Sequence[int], *, owner: str, now: datetime, policy: LeasePolicy
+    ) -> list[InboxRow]: ...
+
+    async def done(self, row_id: int, now: datetime) -> bool: ...
+
+    async def retry_later(self, row_id: int, *, error: str, not_before: datetime) -> None: ...
+
+    async def failed(self, row_id: int, *, error: str, now: datetime) -> None: ...
+
+    async def status(self, row_id: int) -> str | None: ...
+
+    async def forget_done_before(self, cutoff: datetime) -> int: ...
 
 
 class ScoreRepository(Protocol):
@@ -387,7 +405,7 @@ class UnitOfWork(Protocol):
     @property
     def answers(self) -> AnswerRepository: ...
     @property
-    def events(self) -> EventRepository: ...
+    def inbox(self) -> InboxRepository: ...
     @property
     def leases(self) -> LeaseRepository: ...
     @property
@@ -406,6 +424,10 @@ class UnitOfWork(Protocol):
 
 class Storage(Protocol):
     def transaction(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+
+    def processing(
+        self, inbox_id: int, clock: Callable[[], datetime]
+    ) -> AbstractContextManager[object]: ...
 
     def reading(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
 

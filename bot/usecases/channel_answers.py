@@ -31,11 +31,8 @@ def _from_bot(user_id: str | None, bot_id: str | None, bot_user_id: str) -> bool
 
 
 async def on_message(deps: Deps, event: MessageEvent) -> None:
-    """A new, edited or deleted message: an answer to a question, or nothing."""
-    async with deps.storage.transaction() as uow:
-        # Slack re-delivers events it thinks were not acknowledged: handle each id once.
-        if event.event_id and not await uow.events.first_seen(event.event_id, deps.now()):
-            return
+    """A new, edited or deleted message: an answer to a question, or nothing.
+    (Slack's retries of an event are dropped at the inbox, by its event id.)"""
     bot_user = deps.slack.gateway_for(event.team_id).bot_user_id
     if event.subtype == "message_changed":
         await _on_edit(deps, event, bot_user)

@@ -59,6 +59,54 @@ class MessageEvent:
 class ButtonPress:
     team_id: str
     user_id: str
+    action_id: str
     value: str
-    trigger_id: str | None
+    trigger_id: str
     reply_to: ReplyTo
+
+
+@dataclass(frozen=True)
+class ViewSubmission:
+    """A modal's submission: its inputs flattened to `"block_id.action_id": value`
+    (a list of values for multi-selects and checkboxes)."""
+
+    team_id: str
+    user_id: str
+    callback_id: str
+    private_metadata: str
+    values: dict[str, str | list[str]]
+    reply_to: ReplyTo
+
+
+@dataclass(frozen=True)
+class HomeOpened:
+    team_id: str
+    user_id: str
+
+
+# Everything the inbox records, by the name it is recorded under.
+REQUEST_KINDS: dict[str, type] = {
+    "command": SlashCommand,
+    "message": MessageEvent,
+    "action": ButtonPress,
+    "view": ViewSubmission,
+    "home": HomeOpened,
+}
+Request = SlashCommand | MessageEvent | ButtonPress | ViewSubmission | HomeOpened
+
+
+def kind_of(request: Request) -> str:
+    for kind, cls in REQUEST_KINDS.items():
+        if isinstance(request, cls):
+            return kind
+    raise TypeError(f"not a request: {request!r}")
+
+
+def conversation_of(request: Request) -> str:
+    """Requests of one conversation are processed in arrival order: a message and its
+    edit, a person's answer and their next one."""
+    if isinstance(request, MessageEvent):
+        return f"channel:{request.channel_id}"
+    if isinstance(request, SlashCommand):
+        return f"user:{request.user_id}"
+    return f"user:{request.user_id}"

@@ -1,83 +1,83 @@
-"""Button presses. Every one acks first; opening a modal must use the trigger at once."""
+"""Button presses. Opening a modal must use the trigger at once, so those start right
+after the ack; other buttons are recorded in the inbox first."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.jobs.tasks import BackgroundTasks
 from bot.slack.blocks import ids
-from bot.usecases import appeals, forms, practice
-from bot.usecases.deps import Deps
+from bot.usecases import appeals, forms
+from bot.usecases.requests import ButtonPress
 from handlers.payload import action_value, reply_to, team_id, text_field, user_id
 
+if TYPE_CHECKING:
+    from handlers import Listeners
 
-def register(app: AsyncApp, deps: Deps, tasks: BackgroundTasks) -> None:
+MAX_VALUE = 2000  # Slack caps a button value at 2,000 characters
+
+
+def press_of(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress | None:
+    user = user_id(body)
+    if not user:
+        return None
+    return ButtonPress(
+        team_id=team_id(body),
+        user_id=user,
+        action_id=text_field(action.get("action_id")),
+        value=action_value(action)[:MAX_VALUE],
+        trigger_id=text_field(body.get("trigger_id")),
+        reply_to=reply_to(body),
+    )
+
+
+def register(app: AsyncApp, listeners: Listeners) -> None:
+    deps, background = listeners.deps, listeners.background
+
     @app.action(ids.ANSWER_BUTTON)
     async def on_answer_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        if not user_id(body):
+        press = press_of(body, action)
+        if press is None:
             return
-        tasks.spawn(
+        background.spawn(
             forms.open_answer_modal(
                 deps,
-                team_id=team_id(body),
-                user_id=user_id(body),
-                value=action_value(action),
-                trigger_id=text_field(body.get("trigger_id")),
-                reply_to=reply_to(body),
+                team_id=press.team_id,
+                user_id=press.user_id,
+                value=press.value,
+                trigger_id=press.trigger_id,
+                reply_to=press.reply_to,
             ),
             name="action:answer",
             urgent=True,
         )
 
-    @app.action(ids.ANOTHER_QUESTION)
-    async def on_another(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        if not user_id(body):
-            return
-        tasks.spawn(
-            practice.another(
-                deps,
-                team_id=team_id(body),
-                user_id=user_id(body),
-                value=action_value(action)[:200],
-                reply_to=reply_to(body),
-            ),
-            name="action:another",
-        )
-
     @app.action(ids.APPEAL_BUTTON)
     async def on_appeal(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        if not user_id(body):
+        press = press_of(body, action)
+        if press is None:
             return
-        tasks.spawn(
+        background.spawn(
             appeals.open_appeal_modal(
                 deps,
-                team_id=team_id(body),
-                user_id=user_id(body),
-                value=action_value(action),
-                trigger_id=text_field(body.get("trigger_id")),
-                reply_to=reply_to(body),
+                team_id=press.team_id,
+                user_id=press.user_id,
+                value=press.value,
+                trigger_id=press.trigger_id,
+                reply_to=press.reply_to,
             ),
             name="action:appeal",
             urgent=True,
         )
 
-    @app.action(ids.HOME_PRACTICE)
-    async def on_home_practice(ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def recorded(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        press = press_of(body, action)
+        if press is not None:
+            await listeners.intake.accept(press, body)
         await ack()
-        if not user_id(body):
-            return
-        tasks.spawn(
-            practice.another(
-                deps,
-                team_id=team_id(body),
-                user_id=user_id(body),
-                value="",
-                reply_to=reply_to(body),
-            ),
-            name="action:home-practice",
-        )
+
+    app.action(ids.ANOTHER_QUESTION)(recorded)
+    app.action(ids.HOME_PRACTICE)(recorded)

@@ -1,11 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from slack_bolt.async_app import AsyncApp
 
-from bot.jobs.tasks import BackgroundTasks
-from bot.usecases.deps import Deps
 from handlers.commands import mlquiz
+
+if TYPE_CHECKING:
+    from handlers import Listeners
 
 COMMANDS = (mlquiz.COMMAND,)
 
 
-def register(app: AsyncApp, deps: Deps, tasks: BackgroundTasks) -> None:
-    mlquiz.register(app, deps, tasks)
+def register(app: AsyncApp, listeners: Listeners) -> None:
+    mlquiz.register(app, listeners)

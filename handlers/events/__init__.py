@@ -1,12 +1,17 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from slack_bolt.async_app import AsyncApp
 
-from bot.jobs.tasks import BackgroundTasks
-from bot.usecases.deps import Deps
 from handlers.events import app_home, messages
+
+if TYPE_CHECKING:
+    from handlers import Listeners
 
 EVENTS = messages.EVENTS + app_home.EVENTS
 
 
-def register(app: AsyncApp, deps: Deps, tasks: BackgroundTasks) -> None:
-    messages.register(app, deps, tasks)
-    app_home.register(app, deps, tasks)
+def register(app: AsyncApp, listeners: Listeners) -> None:
+    messages.register(app, listeners)
+    app_home.register(app, listeners)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.jobs.tasks import BackgroundTasks
-from bot.usecases.channel_answers import on_message
-from bot.usecases.deps import Deps
 from bot.usecases.requests import MessageEvent
 from handlers.payload import text_field
 
+if TYPE_CHECKING:
+    from handlers import Listeners
+
 # One Events API subscription per conversation type the app reads answers in.
 EVENTS = ("message.channels", "message.groups", "message.im")
+# Slack caps a message at 40,000 characters; anything longer is not from Slack.
+MAX_TEXT = 40_000
 
 
 def message_event(body: Mapping[str, Any], event: Mapping[str, Any]) -> MessageEvent:
@@ -29,22 +31,23 @@ def message_event(body: Mapping[str, Any], event: Mapping[str, Any]) -> MessageE
         subtype=text_field(event.get("subtype")) or None,
         user_id=text_field(event.get("user")) or None,
         bot_id=text_field(event.get("bot_id")) or None,
-        text=text_field(event.get("text")),
+        text=text_field(event.get("text"))[:MAX_TEXT],
         ts=text_field(event.get("ts")) or None,
         thread_ts=text_field(event.get("thread_ts")) or None,
         inner_user_id=text_field(inner.get("user")) or None,
         inner_bot_id=text_field(inner.get("bot_id")) or None,
-        inner_text=text_field(inner.get("text")),
+        inner_text=text_field(inner.get("text"))[:MAX_TEXT],
         inner_ts=text_field(inner.get("ts")) or None,
         inner_thread_ts=text_field(inner.get("thread_ts")) or None,
         deleted_ts=text_field(event.get("deleted_ts")) or None,
     )
 
 
-def register(app: AsyncApp, deps: Deps, tasks: BackgroundTasks) -> None:
+def register(app: AsyncApp, listeners: Listeners) -> None:
     @app.event("message")
     async def on_message_event(body: dict[str, Any], event: dict[str, Any]) -> None:
         request = message_event(body, event)
         if not request.channel_id:
             return
-        tasks.spawn(on_message(deps, request), name=f"event:{request.event_id}")
+        # A retried delivery of a recorded event id is dropped by the inbox.
+        await listeners.intake.accept(request, body)

@@ -1,57 +1,50 @@
-"""Modal submissions. Input problems are returned to the modal inline; work runs after ack."""
+"""Modal submissions. Input problems go back to the modal inline (nothing typed is
+lost); a valid submission is recorded in the inbox, then acked."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.jobs.tasks import BackgroundTasks
 from bot.slack.blocks import ids
-from bot.usecases import appeals, forms
-from bot.usecases.deps import Deps
-from handlers.payload import input_value, reply_to, team_id, text_field, user_id
+from bot.usecases import forms
+from bot.usecases.requests import ViewSubmission
+from handlers.payload import input_value, reply_to, state_values, team_id, text_field, user_id
+
+if TYPE_CHECKING:
+    from handlers import Listeners
 
 
-def register(app: AsyncApp, deps: Deps, tasks: BackgroundTasks) -> None:
+def submission_of(body: dict[str, Any], view: dict[str, Any]) -> ViewSubmission | None:
+    user = user_id(body)
+    if not user:
+        return None
+    return ViewSubmission(
+        team_id=team_id(body),
+        user_id=user,
+        callback_id=text_field(view.get("callback_id")),
+        private_metadata=text_field(view.get("private_metadata"))[:3000],
+        values=state_values(view),
+        reply_to=reply_to(body),
+    )
+
+
+def register(app: AsyncApp, listeners: Listeners) -> None:
     @app.view(ids.ANSWER_MODAL)
-    async def on_answer_submitted(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
-    ) -> None:
-        text = input_value(view, ids.ANSWER_INPUT_BLOCK, ids.ANSWER_INPUT)
-        problem = forms.answer_problem(text)
+    async def on_answer(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        problem = forms.answer_problem(input_value(view, ids.ANSWER_INPUT_BLOCK, ids.ANSWER_INPUT))
         if problem:
             await ack(response_action="errors", errors={ids.ANSWER_INPUT_BLOCK: problem})
             return
-        await ack()
-        if not user_id(body):
-            return
-        tasks.spawn(
-            forms.submit_answer(
-                deps,
-                team_id=team_id(body),
-                user_id=user_id(body),
-                post_value=text_field(view.get("private_metadata")),
-                text=text,
-            ),
-            name="view:answer",
-        )
+        await _record(ack, body, view)
 
     @app.view(ids.APPEAL_MODAL)
-    async def on_appeal_submitted(
-        ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]
-    ) -> None:
+    async def on_appeal(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        await _record(ack, body, view)
+
+    async def _record(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        submission = submission_of(body, view)
+        if submission is not None:
+            await listeners.intake.accept(submission, body)
         await ack()
-        if not user_id(body):
-            return
-        tasks.spawn(
-            appeals.submit_appeal(
-                deps,
-                team_id=team_id(body),
-                user_id=user_id(body),
-                answer_value=text_field(view.get("private_metadata")),
-                note=input_value(view, ids.APPEAL_INPUT_BLOCK, ids.APPEAL_INPUT),
-                reply_to=reply_to(body),
-            ),
-            name="view:appeal",
-        )

@@ -17,7 +17,7 @@ async def test_stop_lets_in_flight_work_finish(tmp_path, clock):
     async def slow_work() -> None:
         await asyncio.sleep(0.2)
         async with app.app.storage.transaction() as uow:
-            await uow.events.first_seen("EvSHUTDOWN", clock())
+            await uow.users.upsert("T0001", "USHUTDOWN", now=clock())
         finished.set()
 
     app.app.tasks.spawn(slow_work(), name="slow")
@@ -26,7 +26,7 @@ async def test_stop_lets_in_flight_work_finish(tmp_path, clock):
     # The database was closed cleanly: reopening it sees the write and no stray WAL.
     db = await Database.open(tmp_path / "e2e.db")
     try:
-        row = await db.fetchone("SELECT event_id FROM processed_events")
-        assert row is not None and row[0] == "EvSHUTDOWN"
+        row = await db.fetchone("SELECT user_id FROM users WHERE user_id = 'USHUTDOWN'")
+        assert row is not None
     finally:
         await db.close()

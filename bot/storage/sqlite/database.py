@@ -62,6 +62,10 @@ class Database:
             return
         self._tell({topic: [value]})
 
+    def noted(self, topic: str) -> bool:
+        """Whether the current transaction noted values under `topic` so far."""
+        return bool(self._committed and _inside(self) and self._committed.get(topic))
+
     def _tell(self, noted: dict[str, list[object]]) -> None:
         for topic, values in noted.items():
             for listener in self._listeners.get(topic, ()):

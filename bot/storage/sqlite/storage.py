@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+import contextvars
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from bot.storage.sqlite.answers import AnswerRepository
 from bot.storage.sqlite.database import Database
-from bot.storage.sqlite.events import EventRepository
 from bot.storage.sqlite.feedback import FeedbackRepository
+from bot.storage.sqlite.inbox import InboxRepository
 from bot.storage.sqlite.leases import LeaseRepository, ProcessRepository
 from bot.storage.sqlite.outbox import OutboxRepository
 from bot.storage.sqlite.posts import PostRepository
@@ -30,14 +33,28 @@ class SqliteUnitOfWork:
         self.schedules = ScheduleRepository(db)
         self.posts = PostRepository(db)
         self.answers = AnswerRepository(db)
-        self.events = EventRepository(db)
         self.leases = LeaseRepository(db)
         self.processes = ProcessRepository(db)
         self.outbox = OutboxRepository(db)
+        self.inbox = InboxRepository(db)
         self.scores = ScoreRepository(db)
         self.stats = StatsRepository(db)
         self.reviews = ReviewRepository(db)
         self.feedback = FeedbackRepository(db)
+
+
+@dataclass
+class Receipt:
+    """The inbox row the current task is processing."""
+
+    inbox_id: int
+    clock: Callable[[], datetime]
+    done: bool = False
+
+
+_receipt: contextvars.ContextVar[Receipt | None] = contextvars.ContextVar(
+    "mlquiz_inbox_receipt", default=None
+)
 
 
 class SqliteStorage:
@@ -51,9 +68,27 @@ class SqliteStorage:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteUnitOfWork]:
-        """One write transaction (BEGIN IMMEDIATE): everything commits or nothing."""
+        """One write transaction (BEGIN IMMEDIATE): everything commits or nothing.
+
+        While a task processes an inbox row (`processing`), the first transaction that
+        records a message to send (the request's visible outcome) also marks the row
+        done, so the change and the end of the request commit together."""
         async with self.db.transaction():
             yield self._uow
+            receipt = _receipt.get()
+            if receipt is not None and not receipt.done and self.db.noted("outbox"):
+                await self._uow.inbox.done(receipt.inbox_id, receipt.clock())
+                receipt.done = True
+
+    @contextmanager
+    def processing(self, inbox_id: int, clock: Callable[[], datetime]) -> Iterator[Receipt]:
+        """Mark the inbox row done with the transaction that completes its request."""
+        receipt = Receipt(inbox_id, clock)
+        token = _receipt.set(receipt)
+        try:
+            yield receipt
+        finally:
+            _receipt.reset(token)
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[SqliteUnitOfWork]:

@@ -155,7 +155,6 @@ class Store:
         self.schedules = uow.schedules
         self.users = uow.users
         self.workspaces = uow.workspaces
-        self.events = uow.events
         self.leases = uow.leases
         self.feedback = uow.feedback
         self.answers = _Answers(storage)

@@ -148,14 +148,3 @@ async def test_skipped_slots_and_last_slot_date(storage):
         )
         assert await uow.leases.last_slot_date(sched.id, "post") == SLOT + timedelta(days=1)
         assert await uow.leases.last_slot_date(sched.id, "recap") is None
-
-
-async def test_event_ids_are_seen_once_until_they_expire(storage):
-    async with storage.transaction() as uow:
-        events = uow.events
-        assert await events.first_seen("Ev1", T0)
-        assert not await events.first_seen("Ev1", T0 + timedelta(minutes=3))
-        assert await events.first_seen("Ev2", T0)
-        assert await events.first_seen("Ev1", T0 + timedelta(days=2))  # expired, purged
-    count = await storage.db.fetchone("SELECT COUNT(*) FROM processed_events")
-    assert count[0] == 1  # Ev2 purged too, Ev1 stored again
