@@ -390,7 +390,10 @@ async def test_channel_rotation_and_an_empty_pool(sandbox, users, clock):
     ada = users[0]
     await sandbox.command(ada, "schedule 09:00 Europe/Berlin daily")
     await sandbox.command(ada, "config topics convexity")
-    pool = {q.id for q in sandbox.bank.filter(topics=["convexity"], kind="technical")}
+    pool = {
+        q.id
+        for q in sandbox.bank.filter(topics=["convexity"], kind="technical", purpose="practice")
+    }
     asked = []
     for _ in range(len(pool) + 1):
         clock.advance(hours=1)

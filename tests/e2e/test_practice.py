@@ -123,7 +123,7 @@ async def test_practice_does_not_repeat_until_the_topic_is_exhausted(sandbox, us
     ada = users[0]
     pool = [
         q.id
-        for q in sandbox.bank.filter(topics=["convexity"])
+        for q in sandbox.bank.filter(topics=["convexity"], purpose="practice")
         if q.primary_topic == "convexity"
     ]
     asked = []
