@@ -84,12 +84,12 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, listeners: Listen
     `process_before_response=True` makes Bolt answer as soon as the listener returns,
     instead of polling for the ack every 10 ms; listeners ack and hand slow work to
     the background, so Slack's 3-second limit is met with room to spare."""
-    signing_secret = settings.slack_signing_secret
     app = AsyncApp(
         client=client,
-        signing_secret=signing_secret.get_secret_value() if signing_secret else None,
         process_before_response=True,
-        request_verification_enabled=signing_secret is not None,
+        # The HTTP edge (`bot.slack.http`) verifies every request's signature before
+        # Bolt sees it; Socket Mode requests come over Slack's own authenticated socket.
+        request_verification_enabled=False,
         logger=logging.getLogger("mlquiz.bolt"),
     )
     register_listeners(app, listeners)
@@ -199,7 +199,15 @@ async def start_runtime(
     gc.freeze()
     if serve_http:
         runtime.http = HttpServer(
-            build_web_app(bolt, health=storage.healthy),
+            build_web_app(
+                bolt,
+                signing_secret=(
+                    settings.slack_signing_secret.get_secret_value()
+                    if settings.slack_signing_secret
+                    else None
+                ),
+                health=storage.healthy,
+            ),
             host=settings.host,
             port=settings.port,
         )

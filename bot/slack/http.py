@@ -5,26 +5,111 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import signal
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import suppress
+from urllib.parse import parse_qsl
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
 
 log = logging.getLogger("mlquiz.server")
 MAX_BODY_BYTES = 1_000_000  # Slack's own payloads stay far below this
 
 
-def build_web_app(bolt: AsyncApp, *, health=None) -> web.Application:
+_TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
+_SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
+Health = Callable[[], Awaitable[bool]]
+
+
+class BadRequest(Exception):
+    """Not a Slack request we can read: answered 400 before any listener runs."""
+
+
+def _refuse(status: int, error: str) -> web.Response:
+    return web.json_response({"ok": False, "error": error}, status=status)
+
+
+def verified(verifier: SignatureVerifier | None, body: bytes, headers: Mapping[str, str]) -> bool:
+    """Slack's signature over the exact body, checked before anything reads it. A
+    timestamp or signature that is not even well formed is a refusal, not a crash."""
+    if verifier is None:
+        return True
+    timestamp = headers.get("X-Slack-Request-Timestamp", "")
+    signature = headers.get("X-Slack-Signature", "")
+    if not _TIMESTAMP.match(timestamp) or not _SIGNATURE.match(signature):
+        return False
+    return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
+
+
+def check_payload(body: bytes, content_type: str) -> None:
+    """The shapes Slack sends: a JSON object (events), or a form whose `payload`, when
+    present, is a JSON object (interactions)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("not_utf8") from None
+    if content_type == "application/json":
+        try:
+            parsed = json.loads(text) if text.strip() else None
+        except ValueError:
+            raise BadRequest("invalid_json") from None
+        if not isinstance(parsed, dict):
+            raise BadRequest("json_not_object")
+        return
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in form:
+        try:
+            payload = json.loads(form["payload"])
+        except ValueError:
+            raise BadRequest("invalid_payload") from None
+        if not isinstance(payload, dict):
+            raise BadRequest("payload_not_object")
+
+
+def build_web_app(
+    bolt: AsyncApp, *, signing_secret: str | None, health: Health | None = None
+) -> web.Application:
+    """`POST /slack/events` and `GET /healthz`. Whatever arrives, the answer is 401
+    (not signed by Slack), 400 (signed but unreadable) or Bolt's own; an unexpected
+    failure of ours is logged without the request's text and answered 503, so Slack
+    retries rather than losing it."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+
     async def slack_events(request: web.Request) -> web.Response:
         try:
-            bolt_request = await to_bolt_request(request)
+            body = await request.read()
+        except web.HTTPException:
+            raise
+        except Exception:
+            return _refuse(400, "unreadable_body")
+        if not verified(verifier, body, request.headers):
+            return _refuse(401, "invalid_signature")
+        try:
+            check_payload(body, request.content_type)
+        except BadRequest as exc:
+            log.warning("malformed Slack request: %s", exc)
+            return _refuse(400, str(exc))
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=body.decode("utf-8"),
+                query=request.query_string,
+                headers={k: list(request.headers.getall(k)) for k in request.headers},
+            )
             bolt_response = await bolt.async_dispatch(bolt_request)
-        except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-            # A malformed payload is the sender's problem: a 400, never a crash.
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             log.warning("malformed Slack request: %s", type(exc).__name__)
-            return web.json_response({"ok": False, "error": "malformed_request"}, status=400)
+            return _refuse(400, "malformed_request")
+        except Exception as exc:
+            log.error("request failed: %s", type(exc).__name__)
+            return _refuse(503, "try_again")
+        if bolt_response.status >= 500:
+            # A listener of ours failed (Bolt logged it): Slack should try again.
+            return _refuse(503, "try_again")
         return await to_aiohttp_response(bolt_response)
 
     async def healthz(_request: web.Request) -> web.Response:
