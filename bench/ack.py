@@ -59,10 +59,10 @@ async def _serve_async(kind: str, secret: str, conn, response_urls: int) -> None
         conn.send({"url": standin.api_url, "token": standin.bot_token, "response_urls": urls})
     elif kind.startswith("mlquiz:"):
         # The real app, talking to the stand-in in another process as it would to Slack.
+        from bot.runtime import start_runtime
         from pydantic import SecretStr
 
         from bot.config import Settings
-        from bot.runtime import start_runtime
 
         api_url, token = kind.split(":", 1)[1].split("|")
         tmp = tempfile.mkdtemp(prefix="mlquiz-bench-")
@@ -78,7 +78,6 @@ async def _serve_async(kind: str, secret: str, conn, response_urls: int) -> None
         conn.send({"url": f"{runtime.url}/slack/events", "response_urls": []})
     else:
         from aiohttp import web
-
         from bot.server import HttpServer, build_web_app
 
         if kind == "aiohttp-floor":
@@ -199,8 +198,9 @@ async def _ingest_async(replies: int) -> dict:
 
 
 async def _ingest_in(replies: int, db_path: Path) -> dict:
-    from bot.config import Settings
     from bot.sandbox import CHANNEL_ID, Sandbox
+
+    from bot.config import Settings
 
     settings = Settings(_env_file=None, database_path=db_path)
     async with Sandbox(settings, run_scheduler=False) as sandbox:

@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import Settings
 from bot.sandbox import CHANNEL_ID, Sandbox
+
+from bot.config import Settings
 from bot.storage import AnswerIn
 from bot.usecases import daily
 

@@ -19,7 +19,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.clock import Clock, system_clock
+from bot.clock import Clock, shifted_clock, system_clock
 from bot.config import Settings
 from bot.core.leases import LeasePolicy
 from bot.jobs.delivery import Deliverer
@@ -84,14 +84,20 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, listeners: Listen
     `process_before_response=True` makes Bolt answer as soon as the listener returns,
     instead of polling for the ack every 10 ms; listeners ack and hand slow work to
     the background, so Slack's 3-second limit is met with room to spare."""
+    bolt_log = logging.getLogger("mlquiz.bolt")
+    level = bolt_log.level
+    # Bolt warns that SLACK_BOT_TOKEN from the environment goes unused when a client
+    # is given; it is the same token, already in the client.
+    bolt_log.setLevel(logging.ERROR)
     app = AsyncApp(
         client=client,
         process_before_response=True,
         # The HTTP edge (`bot.slack.http`) verifies every request's signature before
         # Bolt sees it; Socket Mode requests come over Slack's own authenticated socket.
         request_verification_enabled=False,
-        logger=logging.getLogger("mlquiz.bolt"),
+        logger=bolt_log,
     )
+    bolt_log.setLevel(level)
     register_listeners(app, listeners)
 
     @app.error
@@ -224,7 +230,9 @@ async def serve(
 ) -> None:
     """Serve Slack until SIGTERM or SIGINT: over Socket Mode (an app-level token, no
     public URL) or over HTTP (`/slack/events`, `/healthz`)."""
-    runtime = await start_runtime(settings, serve_http=not socket_mode)
+    runtime = await start_runtime(
+        settings, clock=shifted_clock(settings.clock_offset_seconds), serve_http=not socket_mode
+    )
     try:
         if socket_mode:
             assert settings.slack_app_token is not None

@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     catch_up_grace_minutes: int = Field(
         default=120, ge=0, description="A missed daily slot younger than this is caught up."
     )
+    clock_offset_seconds: float = Field(
+        default=0.0,
+        description=(
+            "Run as if the wall clock were shifted by this many seconds (rehearsing a "
+            "schedule, the crash tests); 0 in production."
+        ),
+    )
 
     @field_validator("bank_dirs", "admin_user_ids", mode="before")
     @classmethod

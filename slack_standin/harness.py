@@ -139,9 +139,7 @@ class LocalWorkspace:
         await self.settle()
         return response
 
-    async def submit_modal(
-        self, user_id: str, values: dict[str, dict[str, Any]]
-    ) -> DriverResponse:
+    async def submit_modal(self, user_id: str, values: dict[str, dict[str, Any]]) -> DriverResponse:
         view = self.standin.open_views(user_id)[-1]
         response = await self.slack.view_submission(
             user_id,

@@ -16,7 +16,14 @@ from datetime import date, datetime, timedelta
 
 from bot.core.leases import slot_key
 from bot.core.records import Schedule
-from bot.core.schedule import ScheduleSpec, due_slots, recap_due, slot_datetime, spec_of
+from bot.core.schedule import (
+    ScheduleSpec,
+    due_slots,
+    recap_datetime,
+    recap_due,
+    slot_datetime,
+    spec_of,
+)
 from bot.jobs.delivery import Deliverer
 from bot.jobs.inbox import InboxWorker
 from bot.jobs.liveness import Liveness
@@ -218,6 +225,22 @@ class Scheduler:
         recap_date = recap_due(
             spec, now=now, last_recap_date=last, not_before=schedule.created_at, grace=self.grace
         )
+        if recap_date is None:
+            # A recap whose attempt failed, or whose process died, is tried again (its
+            # message key makes a second attempt the same message).
+            async with self.deps.storage.reading() as uow:
+                retryable = await uow.leases.retryable(
+                    schedule.id, "recap", now=now, policy=self.deps.leases
+                )
+            recap_date = next(
+                (
+                    lease.slot_date
+                    for lease in retryable
+                    if lease.slot_date is not None
+                    and now - recap_datetime(spec, lease.slot_date) <= self.grace
+                ),
+                None,
+            )
         if recap_date is None or not await self._take(schedule, "recap", recap_date, now):
             return
         try:

@@ -7,14 +7,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from bot.core.records import OutboxRow, Post, Schedule
+from bot.core.records import OutboxRow, Outgoing, Post, Schedule
 from bot.core.schedule import RevealAfter, RevealAt, ScheduleSpec, next_slot, spec_of
 from bot.slack.blocks import plain
 from bot.slack.parser import admin as parse
 from bot.slack.schedule_text import describe, format_local
 from bot.slack.text import escape
 from bot.usecases import posting, reveal
-from bot.usecases.deps import Deps, ReplyTo, reply
+from bot.usecases.deps import Deps, ReplyTo, reply, reply_message
 from bot.usecases.profiles import is_admin, user_tz
 
 log = logging.getLogger("mlquiz.admin")
@@ -184,9 +184,16 @@ async def post_now(deps: Deps, request: AdminRequest) -> None:
             time=time(9, 0), tz=await user_tz(deps, request.team_id, request.user_id)
         )
     now = deps.now()
+
+    def confirmation(post: Post) -> Outgoing:
+        deadline = format_local(post.deadline_at or now, spec.tz)
+        return reply_message(
+            request.reply_to, plain(f"📮 Posted a question; answers are revealed {deadline}.")
+        )
+
     try:
         # A manual post never takes a scheduled slot's place, so it carries no slot date.
-        post = await posting.post_question(
+        await posting.post_question(
             deps,
             team_id=request.team_id,
             channel_id=request.channel_id,
@@ -194,16 +201,10 @@ async def post_now(deps: Deps, request: AdminRequest) -> None:
             schedule_id=None,
             slot_date=None,
             now=now,
+            confirm=confirmation,
         )
     except posting.NoQuestionAvailable as exc:
         await _say(deps, request, f"Nothing to post: {exc}.")
-        return
-    assert post.deadline_at is not None
-    await _say(
-        deps,
-        request,
-        f"📮 Posted a question; answers are revealed {format_local(post.deadline_at, spec.tz)}.",
-    )
 
 
 async def reveal_now(deps: Deps, request: AdminRequest) -> None:

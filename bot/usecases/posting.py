@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from bot.core.records import Post
+from bot.core.records import Outgoing, Post
 from bot.core.review import channel_rotation
 from bot.core.schedule import ScheduleSpec, reveal_deadline
 from bot.slack.blocks import daily as daily_blocks
@@ -55,9 +56,12 @@ async def post_question(
     slot_date: date | None,
     now: datetime,
     expires_at: datetime | None = None,
+    confirm: Callable[[Post], Outgoing] | None = None,
 ) -> Post:
     """Record the post with its question, and its message in the outbox, in one
-    transaction; the slot's unique key makes a second call return the first post."""
+    transaction; the slot's unique key makes a second call return the first post.
+    `confirm(post)`, if given, is a message recorded in the same transaction (the
+    admin's confirmation), so the post and its confirmation commit together."""
     question = await choose_channel_question(
         deps, team_id, channel_id, question_pool(deps, spec.topics, spec.difficulty)
     )
@@ -96,4 +100,6 @@ async def post_question(
             ),
             now,
         )
+        if confirm is not None:
+            await uow.outbox.add(confirm(post), now)
     return post

@@ -4,8 +4,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.slack.blocks import daily, info, practice
 from bot.grading import grade
+from bot.slack.blocks import daily, info, practice
 from questionbank.loader import load_bank
 from slack_standin.blockkit import validate_blocks, validate_message, validate_view
 

@@ -6,6 +6,7 @@ from datetime import time
 
 import pytest
 
+from bot.core.schedule import RevealAfter, RevealAt, ScheduleSpec
 from bot.slack.parser.admin import (
     CONFIG_USAGE,
     DIFFICULTY_USAGE,
@@ -24,7 +25,6 @@ from bot.slack.parser.admin import (
     parse_schedule_args,
     parse_time,
 )
-from bot.core.schedule import RevealAfter, RevealAt, ScheduleSpec
 
 NY = "America/New_York"
 WEEKDAYS = frozenset(range(5))

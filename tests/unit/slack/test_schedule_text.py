@@ -79,4 +79,3 @@ def test_describe(spec, text):
 )
 def test_format_local(instant, tz, text):
     assert format_local(instant, tz) == text
-
