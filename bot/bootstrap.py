@@ -6,6 +6,7 @@ outbox delivery and heartbeat -> Bolt app and listeners -> scheduler -> HTTP ser
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import random
@@ -27,11 +28,12 @@ from bot.jobs.inbox import InboxWorker, InboxWriter
 from bot.jobs.liveness import Liveness, new_owner
 from bot.jobs.scheduler import Scheduler
 from bot.jobs.tasks import BackgroundTasks
+from bot.ports.slack import Forbidden, SlackError, SlackUnavailable
 from bot.slack.gateway import SingleWorkspace
 from bot.slack.http import HttpServer, build_web_app, wait_for_shutdown_signal
 from bot.slack.responder import WebhookResponder
 from bot.slack.webclient import build_web_client
-from bot.storage.sqlite.database import Database
+from bot.storage.sqlite.database import Database, DatabaseUnusable
 from bot.storage.sqlite.storage import SqliteStorage
 from bot.usecases.deps import Deps
 from handlers import Listeners, register_listeners
@@ -39,6 +41,12 @@ from questionbank.loader import Bank, load_bank
 
 log = logging.getLogger("mlquiz.bootstrap")
 SHUTDOWN_GRACE_SECONDS = 10.0
+# At start-up Slack either answers quickly or the problem is named: no long retries.
+STARTUP_SLACK_TIMEOUT_SECONDS = 4
+
+
+class StartupError(Exception):
+    """The app cannot start; the message is one line naming the problem."""
 
 
 @dataclass
@@ -135,17 +143,29 @@ async def start_runtime(
     if settings.slack_bot_token is None:
         raise ValueError("SLACK_BOT_TOKEN is required to talk to Slack or the stand-in")
     bank = load_question_bank(settings)
-    storage = await open_storage(settings.database_path)
+    try:
+        storage = await open_storage(settings.database_path)
+    except DatabaseUnusable as exc:
+        raise StartupError(f"database: {exc}") from exc
     session = aiohttp.ClientSession()
     try:
+        token = settings.slack_bot_token.get_secret_value()
         client = build_web_client(
-            settings.slack_bot_token.get_secret_value(),
+            token,
             base_url=settings.slack_api_url,
             max_retries=settings.slack_max_retries,
             backoff_seconds=settings.slack_retry_backoff_seconds,
             session=session,
         )
-        workspaces = await SingleWorkspace.connect(client)
+        probe = build_web_client(
+            token,
+            base_url=settings.slack_api_url,
+            max_retries=1,
+            backoff_seconds=0.2,
+            timeout_seconds=STARTUP_SLACK_TIMEOUT_SECONDS,
+            session=session,
+        )
+        workspaces = await _connect(client, probe, settings.slack_api_url)
     except BaseException:
         await session.close()
         await storage.close()
@@ -217,9 +237,29 @@ async def start_runtime(
             host=settings.host,
             port=settings.port,
         )
-        runtime.url = await runtime.http.start()
+        try:
+            runtime.url = await runtime.http.start()
+        except OSError as exc:
+            await runtime.stop()
+            raise StartupError(
+                f"cannot listen on {settings.host}:{settings.port}: "
+                + ("the port is already in use" if exc.errno == errno.EADDRINUSE else str(exc))
+            ) from exc
         log.info("listening on %s/slack/events (%d questions)", runtime.url, len(bank))
     return runtime
+
+
+async def _connect(client: AsyncWebClient, probe: AsyncWebClient, url: str) -> SingleWorkspace:
+    try:
+        return await SingleWorkspace.connect(client, probe=probe)
+    except SlackUnavailable as exc:
+        raise StartupError(f"cannot reach Slack at {url} ({exc.code})") from exc
+    except Forbidden as exc:
+        raise StartupError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.code}): check the bot token"
+        ) from exc
+    except SlackError as exc:
+        raise StartupError(f"Slack answered auth.test with an error ({exc.code})") from exc
 
 
 async def serve(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 
 import click
 
+from bot.bootstrap import StartupError
 from bot.config import SettingsError
+from bot.storage.sqlite.database import DatabaseUnusable
 
 # Order is the order `mlquiz --help` lists them in.
 COMMAND_MODULES = ("bank", "grading", "db", "serve")
@@ -25,11 +28,27 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     try:
-        cli.main(standalone_mode=True)
+        cli.main(standalone_mode=False)
     except SettingsError as exc:
         # A bad setting is one clear line, never a traceback.
         click.echo(f"mlquiz: configuration error: {exc}", err=True)
         sys.exit(2)
+    except (StartupError, DatabaseUnusable) as exc:
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            logging.getLogger("mlquiz").exception("failed")
+        what = "cannot start" if isinstance(exc, StartupError) else "database problem"
+        click.echo(f"mlquiz: {what}: {exc}", err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -333,10 +333,13 @@ class SingleWorkspace:
         self.gateway = gateway
 
     @classmethod
-    async def connect(cls, client: AsyncWebClient) -> SingleWorkspace:
-        """Learn the token's workspace and bot user (auth.test)."""
+    async def connect(
+        cls, client: AsyncWebClient, *, probe: AsyncWebClient | None = None
+    ) -> SingleWorkspace:
+        """Learn the token's workspace and bot user (auth.test), asked through `probe`
+        (a client that gives up quickly, at start-up) when one is given."""
         try:
-            response = await client.auth_test()
+            response = await (probe or client).auth_test()
         except Exception as exc:
             raise typed_error(exc) from exc
         return cls(

@@ -33,6 +33,10 @@ def _inside(db: Database) -> bool:
     return current is not None and current[0] is db and current[1] is asyncio.current_task()
 
 
+class DatabaseUnusable(Exception):
+    """The database file cannot be opened or used; the message says why, in one line."""
+
+
 class Database:
     """One aiosqlite connection per process: WAL, foreign keys, busy timeout, Row factory.
 
@@ -77,17 +81,31 @@ class Database:
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
+        """Open (creating it if absent) and configure; raises `DatabaseUnusable` with
+        a one-line reason for a missing folder or a file that is not SQLite."""
         path = Path(path)
+        if not path.parent.exists():
+            raise DatabaseUnusable(f"the folder {path.parent} does not exist")
+        if path.exists() and path.is_dir():
+            raise DatabaseUnusable(f"{path} is a folder, not a database file")
         conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        # busy_timeout first: the WAL switch itself may wait for another process.
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        db = cls(conn, path)
-        if migrate:
-            await db.migrate()
+        try:
+            conn.row_factory = aiosqlite.Row
+            # busy_timeout first: the WAL switch itself may wait for another process.
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            db = cls(conn, path)
+            if migrate:
+                await db.migrate()
+        except sqlite3.DatabaseError as exc:
+            # Close the connection's thread, or the process could never exit.
+            await conn.close()
+            raise DatabaseUnusable(f"{path} is not a usable SQLite database ({exc})") from exc
+        except BaseException:
+            await conn.close()
+            raise
         return db
 
     async def close(self) -> None:
@@ -239,7 +257,10 @@ class Database:
 
     async def backup(self, target: str | Path) -> None:
         """Copy the live database with SQLite's online backup API (consistent snapshot)."""
-        destination = await aiosqlite.connect(Path(target))
+        target = Path(target)
+        if not target.parent.exists():
+            raise DatabaseUnusable(f"the folder {target.parent} does not exist")
+        destination = await aiosqlite.connect(target)
         try:
             async with self._lock:
                 await self.conn.backup(destination)
