@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -179,6 +180,7 @@ async def start_runtime(
         admin_user_ids=frozenset(settings.admin_user_ids),
         leases=LeasePolicy(),
         owner=owner or new_owner(),
+        reply_hosts=frozenset({"hooks.slack.com", urlsplit(settings.slack_api_url).netloc}),
     )
     tasks = BackgroundTasks()
     responder = WebhookResponder(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.usecases.deps import ReplyTo
 
@@ -36,12 +37,17 @@ def action_value(action: Mapping[str, Any]) -> str:
     return text_field(action.get("value"))
 
 
-def reply_to(body: Mapping[str, Any], *, channel_id: str | None = None) -> ReplyTo:
+def reply_to(
+    body: Mapping[str, Any], reply_hosts: frozenset[str], *, channel_id: str | None = None
+) -> ReplyTo:
+    """Where to answer. A response_url is used only when it points at Slack (or the
+    stand-in): the app never posts to an address a payload made up."""
     channel = channel_id or text_field(_dict(body.get("channel")).get("id")) or None
+    url = text_field(body.get("response_url"))
     return ReplyTo(
         team_id=team_id(body),
         user_id=user_id(body),
-        response_url=text_field(body.get("response_url")) or None,
+        response_url=url if url and urlsplit(url).netloc in reply_hosts else None,
         channel_id=channel,
     )
 

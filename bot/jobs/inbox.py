@@ -150,6 +150,10 @@ class InboxWriter(Intake):
         self._flushing = False
 
     async def accept(self, request: Request, payload: Mapping[str, Any]) -> bool:
+        if not self.deps.slack.serves(request.team_id):
+            # Not a workspace this app is installed in: nothing of it is kept or done.
+            log.warning("request for workspace %r refused: not installed", request.team_id[:40])
+            return False
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._queue.append((entry_for(request, payload), future))
         if not self._flushing:

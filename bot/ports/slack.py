@@ -135,6 +135,11 @@ class Gateways(Protocol):
 
     def gateway_for(self, team_id: str) -> SlackGateway: ...
 
+    def serves(self, team_id: str) -> bool:
+        """Whether the app is installed in this workspace (requests from any other are
+        refused before they are recorded)."""
+        ...
+
 
 class Responder(Protocol):
     """Replies through an interaction's response_url (valid 30 minutes, a few uses)."""

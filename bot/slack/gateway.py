@@ -354,6 +354,9 @@ class SingleWorkspace:
     def team_ids(self) -> tuple[str, ...]:
         return (self.gateway.team_id,)
 
+    def serves(self, team_id: str) -> bool:
+        return team_id == self.gateway.team_id
+
     def gateway_for(self, team_id: str) -> SlackGateway:
         if team_id and team_id != self.gateway.team_id:
             raise UnknownWorkspace("team_not_installed", team_id)

@@ -24,9 +24,13 @@ def truncate(text: str, limit: int) -> str:
 
 
 def quote(text: str, limit: int = 280) -> str:
-    """An escaped, shortened user snippet for feedback lines."""
+    """A user's words shown back to them exactly: escaped, shortened, on one line, and
+    inside a code span so Slack renders `*bold*` or `_x_` literally instead of as markup
+    (a backtick inside would end the span, so it is shown as a similar mark)."""
     flat = " ".join((text or "").split())
-    return escape(truncate(flat, limit))
+    if not flat:
+        return ""
+    return "`" + escape(truncate(flat, limit)).replace("`", "ˋ") + "`"
 
 
 def has_words(text: str) -> bool:

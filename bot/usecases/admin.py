@@ -188,7 +188,9 @@ async def post_now(deps: Deps, request: AdminRequest) -> None:
     def confirmation(post: Post) -> Outgoing:
         deadline = format_local(post.deadline_at or now, spec.tz)
         return reply_message(
-            request.reply_to, plain(f"📮 Posted a question; answers are revealed {deadline}.")
+            request.reply_to,
+            plain(f"📮 Posted a question; answers are revealed {deadline}."),
+            now=now,
         )
 
     try:

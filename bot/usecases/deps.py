@@ -6,7 +6,7 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.leases import LeasePolicy
 from bot.core.records import Outgoing
@@ -15,6 +15,7 @@ from bot.ports.storage import Storage, UnitOfWork
 from questionbank.loader import Bank
 
 Clock = Callable[[], datetime]
+RESPONSE_URL_LIFETIME = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Deps:
     admin_user_ids: frozenset[str] = frozenset()
     leases: LeasePolicy = field(default_factory=LeasePolicy)
     owner: str = "local"  # this process, as holder of leases (see bot.jobs.liveness)
+    # Hosts a response_url may point at: Slack's, and the Web API's (the stand-in).
+    reply_hosts: frozenset[str] = frozenset({"hooks.slack.com"})
 
     def now(self) -> datetime:
         return self.clock()
@@ -51,7 +54,9 @@ def new_key(prefix: str) -> str:
     return f"{prefix}:{uuid.uuid4().hex}"
 
 
-def reply_message(to: ReplyTo, message: Message, *, key: str | None = None) -> Outgoing:
+def reply_message(
+    to: ReplyTo, message: Message, *, now: datetime, key: str | None = None
+) -> Outgoing:
     common = {
         "team_id": to.team_id,
         "key": key or new_key("reply"),
@@ -59,7 +64,14 @@ def reply_message(to: ReplyTo, message: Message, *, key: str | None = None) -> O
         "blocks": tuple(message.blocks),
     }
     if to.response_url:
-        return Outgoing(action="respond", url=to.response_url, user_id=to.user_id, **common)
+        return Outgoing(
+            action="respond",
+            url=to.response_url,
+            user_id=to.user_id,
+            # Slack honours a response_url for 30 minutes; after that, nobody is listening.
+            expires_at=now + RESPONSE_URL_LIFETIME,
+            **common,
+        )
     if to.channel_id and not to.channel_id.startswith("D"):
         return Outgoing(action="ephemeral", channel_id=to.channel_id, user_id=to.user_id, **common)
     return Outgoing(action="dm", user_id=to.user_id, channel_id=to.channel_id, **common)
@@ -67,7 +79,7 @@ def reply_message(to: ReplyTo, message: Message, *, key: str | None = None) -> O
 
 async def reply_in(uow: UnitOfWork, to: ReplyTo, message: Message, now: datetime) -> None:
     """Answer inside the caller's transaction: sent once it commits."""
-    await uow.outbox.add(reply_message(to, message), now)
+    await uow.outbox.add(reply_message(to, message, now=now), now)
 
 
 async def reply(deps: Deps, to: ReplyTo, message: Message) -> None:

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 MAX_VALUE = 2000  # Slack caps a button value at 2,000 characters
 
 
-def press_of(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress | None:
+def press_of(
+    body: dict[str, Any], action: dict[str, Any], reply_hosts: frozenset[str]
+) -> ButtonPress | None:
     user = user_id(body)
     if not user:
         return None
@@ -28,7 +30,7 @@ def press_of(body: dict[str, Any], action: dict[str, Any]) -> ButtonPress | None
         action_id=text_field(action.get("action_id")),
         value=action_value(action)[:MAX_VALUE],
         trigger_id=text_field(body.get("trigger_id")),
-        reply_to=reply_to(body),
+        reply_to=reply_to(body, reply_hosts),
     )
 
 
@@ -38,7 +40,7 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
     @app.action(ids.ANSWER_BUTTON)
     async def on_answer_button(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        press = press_of(body, action)
+        press = press_of(body, action, deps.reply_hosts)
         if press is None:
             return
         background.spawn(
@@ -57,7 +59,7 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
     @app.action(ids.APPEAL_BUTTON)
     async def on_appeal(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         await ack()
-        press = press_of(body, action)
+        press = press_of(body, action, deps.reply_hosts)
         if press is None:
             return
         background.spawn(
@@ -74,7 +76,7 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
         )
 
     async def recorded(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
-        press = press_of(body, action)
+        press = press_of(body, action, deps.reply_hosts)
         if press is not None:
             await listeners.intake.accept(press, body)
         await ack()

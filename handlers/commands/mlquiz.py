@@ -17,7 +17,7 @@ COMMAND = "/mlquiz"
 log = logging.getLogger("mlquiz.handlers")
 
 
-def slash_command(command: dict[str, Any]) -> SlashCommand | None:
+def slash_command(command: dict[str, Any], reply_hosts: frozenset[str]) -> SlashCommand | None:
     user = text_field(command.get("user_id"))
     if not user:
         return None
@@ -27,14 +27,14 @@ def slash_command(command: dict[str, Any]) -> SlashCommand | None:
         user_id=user,
         channel_id=channel,
         text=text_field(command.get("text"))[:4000],
-        reply_to=reply_to(command, channel_id=channel or None),
+        reply_to=reply_to(command, reply_hosts, channel_id=channel or None),
     )
 
 
 def register(app: AsyncApp, listeners: Listeners) -> None:
     @app.command(COMMAND)
     async def handle_mlquiz(ack: AsyncAck, command: dict[str, Any]) -> None:
-        request = slash_command(command)
+        request = slash_command(command, listeners.deps.reply_hosts)
         if request is None:
             log.warning("slash command without a user: refused")
             await ack(text="This command arrived without a user, so I can't answer it.")

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from handlers import Listeners
 
 
-def submission_of(body: dict[str, Any], view: dict[str, Any]) -> ViewSubmission | None:
+def submission_of(
+    body: dict[str, Any], view: dict[str, Any], reply_hosts: frozenset[str]
+) -> ViewSubmission | None:
     user = user_id(body)
     if not user:
         return None
@@ -26,7 +28,7 @@ def submission_of(body: dict[str, Any], view: dict[str, Any]) -> ViewSubmission 
         callback_id=text_field(view.get("callback_id")),
         private_metadata=text_field(view.get("private_metadata"))[:3000],
         values=state_values(view),
-        reply_to=reply_to(body),
+        reply_to=reply_to(body, reply_hosts),
     )
 
 
@@ -44,7 +46,7 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
         await _record(ack, body, view)
 
     async def _record(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
-        submission = submission_of(body, view)
+        submission = submission_of(body, view, listeners.deps.reply_hosts)
         if submission is not None:
             await listeners.intake.accept(submission, body)
         await ack()

@@ -112,7 +112,7 @@ def feedback_lines(grade: Any) -> list[str]:
         icon = STATUS_ICON.get(point.status, "•")
         line = f"{icon} {escape(point.text)}"
         if point.status != "missed" and point.snippet:
-            line += f"\n      _you wrote:_ “{quote(point.snippet, 160)}”"
+            line += f"\n      _you wrote:_ {quote(point.snippet, 160)}"
         lines.append(line)
     return lines
 

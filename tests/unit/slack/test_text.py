@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,8 +20,22 @@ def test_escaped_text_has_no_raw_control_characters(text):
 
 
 def test_quote_flattens_and_truncates():
-    assert quote("a\n\n b " * 100, 20).endswith("…")
-    assert len(quote("x" * 500, 50)) <= 50
+    assert quote("a\n\n b " * 100, 20).endswith("…`")
+    assert len(quote("x" * 500, 50)) <= 52  # the text, and the span's two backticks
+    assert "\n" not in quote("a\n\nb")
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("*bold* and _it_ and ~gone~", "`*bold* and _it_ and ~gone~`"),
+        ("<!channel> & <@U1>", "`&lt;!channel&gt; &amp; &lt;@U1&gt;`"),
+        ("use `code` here", "`use ˋcodeˋ here`"),
+        ("   ", ""),
+    ],
+)
+def test_quoted_user_text_renders_literally(typed, shown):
+    assert quote(typed) == shown
 
 
 def test_tokens_are_redacted_from_log_text():
