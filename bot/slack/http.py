@@ -15,11 +15,30 @@ from contextlib import suppress
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 log = logging.getLogger("mlquiz.server")
+
+
+class _QuietMalformedHttp(logging.Filter):
+    """aiohttp logs a request that is not even valid HTTP (a header with a newline in
+    it, say) as an error with a traceback, after answering it 400; it is the sender's
+    mistake, so it is kept as one plain line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, BadHttpMessage):
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = "malformed HTTP request refused: %s", (error.message,)
+        return True
+
+
+logging.getLogger("aiohttp.server").addFilter(_QuietMalformedHttp())
 MAX_BODY_BYTES = 1_000_000  # Slack's own payloads stay far below this
 
 
