@@ -99,7 +99,17 @@ class Deliverer:
         groups: dict[str, list[OutboxRow]] = defaultdict(list)
         for row in rows:
             groups[_conversation(row)].append(row)
-        await asyncio.gather(*(self._deliver_group(group) for group in groups.values()))
+        sent: list[tuple[OutboxRow, str | None, str | None]] = []
+        await asyncio.gather(*(self._deliver_group(group, sent) for group in groups.values()))
+        if sent:
+            # One transaction records the whole batch: fewer round trips to the database,
+            # and a crash before it only leaves messages that reconciliation finds.
+            async with self.deps.storage.transaction() as uow:
+                for row, channel, ts in sent:
+                    done = await uow.outbox.sent(row.id, channel_id=channel, ts=ts, now=now)
+                    if done and channel and ts:
+                        await message_sent(uow, row, channel, ts)
+            self.delivered += len(sent)
 
     # -- internals --------------------------------------------------------------------
 
@@ -114,44 +124,41 @@ class Deliverer:
         if self._waiting:
             self.wake(())
 
-    async def _deliver_group(self, rows: list[OutboxRow]) -> None:
+    async def _deliver_group(
+        self, rows: list[OutboxRow], sent: list[tuple[OutboxRow, str | None, str | None]]
+    ) -> None:
         for row in rows:
             async with self._gate:
                 try:
-                    await self._deliver_one(row)
+                    outcome = await self._deliver_one(row)
+                    if outcome is not None:
+                        sent.append((row, *outcome))
                 except Exception:
                     # A bug must not lose the message: it stays, retried later.
                     log.exception("delivering message %s failed", row.outgoing.key)
                     await self._retry(row, "internal error")
 
-    async def _deliver_one(self, row: OutboxRow) -> None:
+    async def _deliver_one(self, row: OutboxRow) -> tuple[str | None, str | None] | None:
+        """(channel, ts) when Slack has the message; None when it failed (recorded)."""
         now = self.deps.now()
         message = row.outgoing
         if message.expires_at is not None and now >= message.expires_at:
             await self._give_up(row, "expired", row.error or "not sent in time")
-            return
+            return None
         try:
-            channel, ts = await self._send(row)
+            return await self._send(row)
         except Undeliverable as exc:
             log.warning("message %s undeliverable: %s", message.key, exc.code)
             await self._give_up(row, "undeliverable", exc.code)
-            return
         except (NotFound, Forbidden, TriggerExpired) as exc:
             log.error("message %s refused by Slack: %s", message.key, exc.code)
             await self._give_up(row, "failed", exc.code)
-            return
         except SlackUnavailable as exc:
             await self._retry(row, exc.code)
-            return
         except SlackError as exc:
             log.error("message %s refused by Slack: %s", message.key, exc.code)
             await self._give_up(row, "failed", exc.code)
-            return
-        async with self.deps.storage.transaction() as uow:
-            sent = await uow.outbox.sent(row.id, channel_id=channel, ts=ts, now=self.deps.now())
-            if sent and channel and ts:
-                await message_sent(uow, row, channel, ts)
-        self.delivered += 1
+        return None
 
     async def _send(self, row: OutboxRow) -> tuple[str | None, str | None]:
         message = row.outgoing

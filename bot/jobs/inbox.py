@@ -26,7 +26,8 @@ from bot.core.records import InboxEntry, InboxRow
 from bot.jobs.tasks import BackgroundTasks
 from bot.ports.inbox import Intake
 from bot.slack.text import truncate
-from bot.usecases import inbound
+from bot.usecases import channel_answers, inbound
+from bot.usecases.channel_answers import is_thread_reply
 from bot.usecases.deps import Deps, ReplyTo
 from bot.usecases.requests import (
     REQUEST_KINDS,
@@ -111,7 +112,41 @@ class InboxWorker:
         groups: dict[str, list[InboxRow]] = defaultdict(list)
         for row in rows:
             groups[row.conversation].append(row)
-        await asyncio.gather(*(self._process_group(group) for group in groups.values()))
+        # Thread replies that open their conversation's queue are collected together, in
+        # one transaction; everything after the first other request of a conversation
+        # waits its turn, so each conversation still runs in arrival order.
+        leading: list[tuple[int, MessageEvent]] = []
+        for group in groups.values():
+            while group:
+                request = decode(group[0].kind, group[0].request)
+                if not (isinstance(request, MessageEvent) and is_thread_reply(request)):
+                    break
+                leading.append((group.pop(0).id, request))
+        if leading:
+            await self._collect(leading)
+        await asyncio.gather(*(self._process_group(g) for g in groups.values() if g))
+
+    async def _collect(self, replies: list[tuple[int, MessageEvent]]) -> None:
+        try:
+            handled = await channel_answers.collect_replies(self.deps, replies)
+        except Exception:
+            log.exception("collecting %d thread replies failed; one by one instead", len(replies))
+            handled = set()
+        self.processed += len(handled)
+        rest = [(i, e) for i, e in replies if i not in handled]
+        for inbox_id, event in rest:
+            await self._process(
+                InboxRow(
+                    inbox_id,
+                    event.team_id,
+                    "message",
+                    conversation_of(event),
+                    encode(event),
+                    "working",
+                    1,
+                    self.deps.now(),
+                )
+            )
 
     async def _process_group(self, rows: list[InboxRow]) -> None:
         for row in rows:
@@ -121,7 +156,7 @@ class InboxWorker:
     async def _process(self, row: InboxRow) -> None:
         try:
             request = decode(row.kind, row.request)
-            with self.deps.storage.processing(row.id, self.deps.clock):
+            with self.deps.storage.processing(row.id, self.deps.clock) as receipt:
                 await inbound.process(self.deps, request)
         except Exception as exc:
             error = truncate(f"{type(exc).__name__}: {exc}", 300)
@@ -134,9 +169,10 @@ class InboxWorker:
                         row.id, error=error, not_before=self.deps.now() + RETRY_AFTER
                     )
             return
-        async with self.deps.storage.transaction() as uow:
-            # Requests that changed nothing end here (a top-level chat message, a Home).
-            await uow.inbox.done(row.id, self.deps.now())
+        if not receipt.done:
+            async with self.deps.storage.transaction() as uow:
+                # Requests that sent nothing end here (a top-level chat message, a Home).
+                await uow.inbox.done(row.id, self.deps.now())
         self.processed += 1
 
 

@@ -4,6 +4,7 @@ answers, deletions; and routing every message event to the question it answers."
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from bot.core.posts import accepts_answers
 from bot.core.records import AnswerIn, AnswerToRecord, Post
@@ -104,6 +105,79 @@ async def _on_delete(deps: Deps, event: MessageEvent) -> None:
     await withdraw_answer(
         deps, post, user_id=event.inner_user_id, message_ts=event.deleted_ts or event.inner_ts
     )
+
+
+def is_thread_reply(event: MessageEvent) -> bool:
+    """A new message in a channel thread: the common case, collected in batches."""
+    return (
+        event.subtype is None
+        and event.channel_type != "im"
+        and event.user_id is not None
+        and event.bot_id is None
+        and bool(event.thread_ts)
+        and event.thread_ts != event.ts
+    )
+
+
+async def collect_replies(deps: Deps, replies: Sequence[tuple[int, MessageEvent]]) -> set[int]:
+    """Many thread replies at once, as they arrive in a busy thread: stored (one
+    transaction for all), ✅ for each stored one, a word to each refused one, and their
+    inbox rows done in the same transaction. Returns the inbox ids it handled; replies
+    that are not answers to a channel question are left for `on_message`."""
+    by_team: dict[str, list[tuple[int, MessageEvent]]] = {}
+    for inbox_id, event in replies:
+        by_team.setdefault(event.team_id, []).append((inbox_id, event))
+    handled: set[int] = set()
+    for team_id, items in by_team.items():
+        bot_user = deps.slack.gateway_for(team_id).bot_user_id
+        items = [(i, e) for i, e in items if e.user_id != bot_user]
+        async with deps.storage.reading() as uow:
+            posts = await uow.posts.by_messages(
+                team_id, sorted({(e.channel_id, e.thread_ts or "") for _, e in items})
+            )
+        mine = [
+            (i, e, posts[(e.channel_id, e.thread_ts or "")])
+            for i, e in items
+            if (e.channel_id, e.thread_ts or "") in posts
+            and posts[(e.channel_id, e.thread_ts or "")].kind == "channel"
+        ]
+        if mine:
+            await _collect_batch(deps, mine)
+            handled.update(i for i, _, _ in mine)
+    return handled
+
+
+async def _collect_batch(deps: Deps, items: list[tuple[int, MessageEvent, Post]]) -> None:
+    now = deps.now()
+    async with deps.storage.transaction() as uow:
+        current = await uow.posts.get_many(sorted({post.id for _, _, post in items}))
+        to_record: list[tuple[MessageEvent, Post, AnswerToRecord]] = []
+        for _, event, post in items:
+            fresh = current.get(post.id, post)
+            assert event.user_id is not None
+            if not accepts_answers(fresh, now):
+                await _tell(uow, deps, post, event.user_id, CLOSED)
+            elif not has_words(event.text):
+                await _tell(uow, deps, post, event.user_id, NO_WORDS)
+            else:
+                answer = AnswerIn(
+                    team_id=event.team_id,
+                    post_id=post.id,
+                    user_id=event.user_id,
+                    text=event.text,
+                    source="thread",
+                    message_ts=event.ts,
+                    event_id=event.event_id,
+                    answered_at=now,
+                )
+                to_record.append((event, post, AnswerToRecord(answer)))
+        results = await uow.answers.record([item for _, _, item in to_record])
+        for (event, post, _), result in zip(to_record, results, strict=True):
+            if result.stored and event.ts:
+                await uow.outbox.add(
+                    reaction(post.team_id, post.channel_id, event.ts, ACK_REACTION), now
+                )
+        await uow.inbox.done_many([inbox_id for inbox_id, _, _ in items], now)
 
 
 async def _tell(uow: UnitOfWork, deps: Deps, post: Post, user_id: str, text: str) -> None:

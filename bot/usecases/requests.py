@@ -103,10 +103,12 @@ def kind_of(request: Request) -> str:
 
 
 def conversation_of(request: Request) -> str:
-    """Requests of one conversation are processed in arrival order: a message and its
-    edit, a person's answer and their next one."""
+    """Requests of one conversation are processed in arrival order: a person's message
+    and its edit or deletion, their answer and their next one. Different people's
+    messages in one channel do not depend on each other and run side by side."""
     if isinstance(request, MessageEvent):
-        return f"channel:{request.channel_id}"
+        author = request.user_id or request.inner_user_id or ""
+        return f"channel:{request.channel_id}:{author}"
     if isinstance(request, SlashCommand):
         return f"user:{request.user_id}"
     return f"user:{request.user_id}"

@@ -79,6 +79,13 @@ class InboxRepository:
         )
         return changed == 1
 
+    async def done_many(self, row_ids: Sequence[int], now: datetime) -> int:
+        return await self.db.execute(
+            "UPDATE inbox SET status = 'done', done_at = ?, error = NULL"
+            " WHERE id IN (SELECT value FROM json_each(?)) AND status IN ('pending', 'working')",
+            (to_db(now), json_list(row_ids)),
+        )
+
     async def retry_later(self, row_id: int, *, error: str, not_before: datetime) -> None:
         await self.db.execute(
             "UPDATE inbox SET status = 'pending', owner = NULL, error = ?, not_before = ?"

@@ -115,6 +115,19 @@ class PostRepository:
         )
         return None if row is None else _post(row)
 
+    async def by_messages(
+        self, team_id: str, messages: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], Post]:
+        """The posts of these (channel, ts) messages, in one query."""
+        if not messages:
+            return {}
+        rows = await self.db.fetchall(
+            "SELECT p.* FROM json_each(?) AS m JOIN posts AS p ON p.team_id = ?"
+            " AND p.channel_id = m.value ->> 0 AND p.message_ts = m.value ->> 1",
+            (json.dumps([list(m) for m in messages]), team_id),
+        )
+        return {(row["channel_id"], row["message_ts"]): _post(row) for row in rows}
+
     async def for_slot(self, schedule_id: int, slot_date: date) -> Post | None:
         row = await self.db.fetchone(
             "SELECT * FROM posts WHERE schedule_id = ? AND slot_date = ?",
