@@ -5,18 +5,18 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import compress, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from bot.grading.meaning import COMMON_RANK, Relation, relate
 from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
 from bot.grading.rubric import (
-    PROMPT_TERM_DISCOUNT,
     CompiledKeyPoint,
     CompiledRubric,
     Rubric,
@@ -69,20 +69,26 @@ AUTO_FULL_COVERAGE = 0.6
 
 # Below this share of function words ("is", "because", "the") an answer is a term list.
 KEYWORD_LIST_MAX_GLUE = 0.12
-# Off topic: under this share of the answer's distinct words appear anywhere in the rubric.
-OFF_TOPIC_SHARED = 0.2
+# Off topic (see is_off_topic): topicality under OFF_TOPIC_WORDS and the answer's meaning
+# (centroid cosine with the rubric's words) under OFF_TOPIC_MEANING.
+OFF_TOPIC_WORDS = 0.2
+OFF_TOPIC_MEANING = 0.85
 # A match made only of words the question itself uses restates the question.
 PROMPT_ONLY_FACTOR = 0.5
 
 # Auto key points: share of the score from whole-reference word recall, and the recall
 # that earns all of that share (half the reference's words is a thorough answer).
-RECALL_BLEND = 0.3
-RECALL_FULL = 0.5
-# Auto key points: an off-topic answer this long that shares this much vocabulary with the
-# rubric keeps this share of its score instead of being capped near zero.
-OFF_TOPIC_FACTOR = 0.5
-SUBSTANTIVE_CONTENT_WORDS = 12
-SUBSTANTIVE_SHARED = 0.1
+RECALL_BLEND = 0.5
+RECALL_FULL = 0.7
+
+# Topicality: an answer word close in meaning to a rubric word belongs to the topic from
+# this cosine, fully from TOPIC_FULL_AT.
+TOPIC_SOFT_AT = 0.7
+TOPIC_FULL_AT = 0.95
+TOPIC_SPAN = TOPIC_FULL_AT - TOPIC_SOFT_AT
+# Reference recall: a reference word counts from RECALL_SOFT_AT (cosine to the closest
+# answer word) up to fully for the word itself.
+RECALL_SOFT_AT = 0.4
 
 MIN_WORDS = 4
 REQUIRED_MISSED_CAP = round(PASS_THRESHOLD - 0.05, 4)
@@ -159,15 +165,9 @@ def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
             )
         )
         score = min(score, COPY_CAP)
-    off_topic = is_off_topic(view, compiled, results)
-    if off_topic:
+    if is_off_topic(view, compiled, results):
         flags.append(Flag("off_topic", "The answer does not address this question."))
-        if compiled.auto and off_topic_but_substantive(view, compiled):
-            # Key points derived from one reference miss valid answers phrased from another
-            # angle; a long answer in the question's vocabulary is reduced, not zeroed.
-            score *= OFF_TOPIC_FACTOR
-        else:
-            score = min(score, OFF_TOPIC_CAP)
+        score = min(score, OFF_TOPIC_CAP)
     if any(r.required and r.status == "missed" for r in results):
         score = min(score, REQUIRED_MISSED_CAP)
     score = min(1.0, max(0.0, score))
@@ -210,16 +210,29 @@ def auto_score(
 
 
 def reference_recall(view: AnswerView, compiled: CompiledRubric) -> float:
-    """Share of the reference's content words the answer uses.
+    """Share of the reference's content words the answer uses, softly.
 
-    Words the prompt also uses count PROMPT_TERM_DISCOUNT each, as in key points: every
-    answer echoes the question, so echoing it says little about understanding.
+    Each reference word counts by how much it says (rarer words more, lexicon
+    information) and by how close the answer comes to it: fully for the word itself, in
+    part for the closest answer word from RECALL_SOFT_AT up (GloVe cosine; opposites never
+    count). Words the prompt also uses weigh RECALL_PROMPT_WEIGHT: every answer echoes
+    the question, so echoing it says little about understanding.
     """
-    if not compiled.reference_weight:
+    import numpy as np
+
+    table = compiled.recall_table
+    if table is None or not table.total:
         return 0.0
-    found = compiled.reference_keys.intersection(view.keys)
-    echoed = len(found & compiled.reference_prompt_keys) if compiled.reference_prompt_keys else 0
-    return (len(found) - (1 - PROMPT_TERM_DISCOUNT) * echoed) / compiled.reference_weight
+    positions = view.positions
+    exact = np.fromiter((k in positions for k in table.keys), dtype=bool, count=len(table.keys))
+    credit = exact.astype(np.float32)
+    relation = view.relation
+    if relation is not None and len(relation.best_for_rubric) and table.rows.size:
+        known = table.rows >= 0
+        best = relation.best_for_rubric[table.rows[known]]
+        soft = np.clip((best - RECALL_SOFT_AT) / (1.0 - RECALL_SOFT_AT), 0.0, 1.0)
+        credit[known] = np.maximum(credit[known], soft)
+    return float(credit @ table.weights) / table.total
 
 
 def _status_and_credit(similarity: float) -> tuple[str, float]:
@@ -253,6 +266,13 @@ class AnswerView:
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
     negation_at: list[int] = field(default_factory=list)  # token indices of negation words
     negation_max_words: int = NEGATION_MAX_WORDS
+    # Rubric key -> (content position, strength) of answer words that may stand for it.
+    soft: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # Rubric key -> answer keys standing for it (for polarity checks).
+    linked: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Key -> how strongly the answer has it: 1 for its own words, less for soft links.
+    strength: dict[str, float] = field(default_factory=dict)
+    relation: Relation | None = None
 
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
@@ -282,6 +302,21 @@ class AnswerView:
                 sentence_of.extend([len(sentence_spans)] * (pos - first))
                 sentence_spans.append((first, pos))
                 first = pos
+        soft: dict[str, list[tuple[int, float]]] = {}
+        linked: dict[str, frozenset[str]] = {}
+        strength = dict.fromkeys(positions, 1.0)
+        relation = None
+        if compiled.meaning is not None and positions:
+            relation = relate(compiled.meaning, list(positions), compiled.vocabulary)
+            for rubric_key, pairs in relation.links.items():
+                found = []
+                for answer_key, power in pairs:
+                    found.extend((p, power) for p in positions[answer_key])
+                    if power > strength.get(rubric_key, 0.0):
+                        strength[rubric_key] = power
+                found.sort()
+                soft[rubric_key] = found
+                linked[rubric_key] = frozenset(a for a, _ in pairs)
         return cls(
             text=text,
             tokens=tokens,
@@ -295,6 +330,10 @@ class AnswerView:
             folded=folded,
             negation_at=[i for i, t in enumerate(tokens) if t.negation],
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
+            soft=soft,
+            linked=linked,
+            strength=strength,
+            relation=relation,
         )
 
     def snippet(self, span: tuple[int, int]) -> str:
@@ -395,7 +434,7 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
     own wording win a tie and flag an answer that says the same thing the other way round
     ("not used at test time" vs "turned off at test time").
     """
-    positions = view.positions
+    strength = view.strength
     best, best_variant = _first_best_variant(point.variants, view)
     if best_variant is None:
         return best
@@ -404,7 +443,7 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
         return judged
     # Rare path: an equally good variant whose polarity agrees with the answer wins.
     for variant in point.variants:
-        if variant is best_variant or _reach(variant, positions) < best.similarity - TIE:
+        if variant is best_variant or _reach(variant, strength) < best.similarity - TIE:
             continue
         match = _match_variant(variant, view)
         if match.similarity >= best.similarity - TIE:
@@ -424,7 +463,7 @@ def _first_best_variant(
     That relies on a variant never scoring above its reach; a variant earlier in rubric
     order than the current best still wins a tie, as it would in a pass in rubric order.
     """
-    reaches = [_reach(variant, view.positions) for variant in variants]
+    reaches = [_reach(variant, view.strength) for variant in variants]
     best = _NO_MATCH
     best_index = -1
     # Stable: equal reaches keep rubric order.
@@ -446,9 +485,10 @@ def _first_best_variant(
     return best, (variants[best_index] if best_index >= 0 else None)
 
 
-def _reach(variant: Variant, positions: dict[str, list[int]]) -> float:
+def _reach(variant: Variant, strength: dict[str, float]) -> float:
     """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
-    present = sum(compress(variant.weights, map(positions.__contains__, variant.keys)))
+    get = strength.get
+    present = sum(w * get(k, 0.0) for w, k in zip(variant.weights, variant.keys, strict=True))
     if not present:
         return 0.0
     ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
@@ -490,10 +530,19 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
     """
     occurrences: list[tuple[int, int]] = []  # (content position, variant key index)
     positions = view.positions
+    soft = view.soft
+    softened: list[tuple[int, int, float]] | None = None
     for k, key in enumerate(variant.keys):
         found = positions.get(key)
         if found:
             occurrences += zip(found, repeat(k))
+        linked = soft.get(key)
+        if linked:
+            if softened is None:
+                softened = []
+            softened += [(p, k, power) for p, power in linked]
+    if softened:
+        return _soft_overlap(variant, occurrences, softened)
     if not occurrences:
         return 0.0, []
     occurrences.sort()
@@ -535,6 +584,86 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
                 start += 1
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
+    return _finish_overlap(
+        variant, best_weight, best_distinct, best_spans, ((p, k) for p, k in occurrences)
+    )
+
+
+def _soft_overlap(
+    variant: Variant,
+    exact: list[tuple[int, int]],
+    softened: list[tuple[int, int, float]],
+) -> tuple[float, list[tuple[int, int]]]:
+    """_overlap when some answer words only stand for a variant word (strength < 1).
+
+    The same sliding window, where a variant word counts with the strongest of its
+    occurrences inside the window.
+    """
+    occurrences = sorted([(p, k, 1.0) for p, k in exact] + softened)
+    n_keys = len(variant.keys)
+    reach = max(n_keys + 4, int(REACH_FACTOR * n_keys))
+    weights = variant.weights
+    inside: list[list[float]] = [[] for _ in range(n_keys)]
+    top = [0.0] * n_keys
+    weight_in = 0.0
+    distinct = 0
+    best_weight = 0.0
+    best_distinct = 0
+    best_spans: list[tuple[int, int]] = []
+    left = 0
+    left_pos = occurrences[0][0]
+    for pos, k, power in occurrences:
+        if not inside[k]:
+            distinct += 1
+        inside[k].append(power)
+        if power > top[k]:
+            weight_in += weights[k] * (power - top[k])
+            top[k] = power
+        while pos - left_pos >= reach:
+            _, lk, lpower = occurrences[left]
+            inside[lk].remove(lpower)
+            if not inside[lk]:
+                distinct -= 1
+                weight_in -= weights[lk] * top[lk]
+                top[lk] = 0.0
+            elif lpower >= top[lk]:
+                new_top = max(inside[lk])
+                weight_in -= weights[lk] * (top[lk] - new_top)
+                top[lk] = new_top
+            left += 1
+            left_pos = occurrences[left][0]
+        if weight_in > best_weight + 1e-12:
+            best_weight = weight_in
+            best_distinct = distinct
+            best_spans = [(left_pos, pos + 1)]
+        elif weight_in > best_weight - 1e-12 and len(best_spans) < MAX_TIED_WINDOWS:
+            # The tightest window ending here: drop left occurrences whose word is also
+            # in the window at least as strongly.
+            remaining = [list(v) for v in inside]
+            start = left
+            while True:
+                _, sk, spower = occurrences[start]
+                others = remaining[sk]
+                if len(others) > 1 and sum(1 for v in others if v >= spower) > 1:
+                    others.remove(spower)
+                    start += 1
+                else:
+                    break
+            if occurrences[start][0] > best_spans[-1][0]:
+                best_spans.append((occurrences[start][0], pos + 1))
+    return _finish_overlap(
+        variant, best_weight, best_distinct, best_spans, ((p, k) for p, k, _ in occurrences)
+    )
+
+
+def _finish_overlap(
+    variant: Variant,
+    best_weight: float,
+    best_distinct: int,
+    best_spans: list[tuple[int, int]],
+    occurrences: Iterable[tuple[int, int]],
+) -> tuple[float, list[tuple[int, int]]]:
+    n_keys = len(variant.keys)
     similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
     if best_distinct == 1 and n_keys > 1:
         similarity *= SINGLE_WORD_FACTOR
@@ -666,20 +795,56 @@ def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
     return False
 
 
-def off_topic_but_substantive(view: AnswerView, compiled: CompiledRubric) -> bool:
-    if view.content_count < SUBSTANTIVE_CONTENT_WORDS:
-        return False
-    distinct = set(view.keys)
-    return len(distinct & compiled.vocabulary) / len(distinct) >= SUBSTANTIVE_SHARED
+def topicality(view: AnswerView, compiled: CompiledRubric) -> float:
+    """Share of what the answer says that belongs to the question's topic, in [0, 1].
+
+    Each distinct content word of the answer weighs its information (rare words more) and
+    belongs to the topic when the rubric (question, reference, key points) uses it, or
+    in part when its meaning is close to one of the rubric's words (GloVe cosine from
+    TOPIC_SOFT_AT). Common words ("time", "way") belong to no topic and weigh nothing.
+    """
+    meaning = compiled.meaning
+    if meaning is None or not view.positions:
+        return 0.0
+    lex = meaning.lexicon
+    relation = view.relation
+    best = relation.best_for_answer if relation is not None else {}
+    vocabulary = compiled.vocabulary
+    total = found = 0.0
+    for key in view.positions:
+        rank = lex.rank(key)
+        if rank < COMMON_RANK:
+            continue
+        weight = math.log(rank + 50.0)
+        total += weight
+        if key in vocabulary:
+            found += weight
+        else:
+            cosine = best.get(key, 0.0)
+            if cosine > TOPIC_SOFT_AT:
+                found += weight * min(
+                    1.0, (cosine - TOPIC_SOFT_AT) / (TOPIC_FULL_AT - TOPIC_SOFT_AT)
+                )
+    return found / total if total else 0.0
 
 
 def is_off_topic(
     view: AnswerView, compiled: CompiledRubric, results: Sequence[KeyPointResult]
 ) -> bool:
+    """The answer shares neither words nor meaning with the question and the reference.
+
+    Words: under OFF_TOPIC_WORDS of what it says is the rubric's vocabulary or close to
+    it (topicality). Meaning: its words, taken together, point elsewhere than the
+    rubric's (centroid cosine under OFF_TOPIC_MEANING): an answer from another angle in
+    the same field, or a paraphrase of a short reference, shares the field's meaning even
+    when it shares no words, while office chatter does not.
+    """
     if view.content_count < 4:
         return False
     if any(r.similarity >= PARTIAL_AT for r in results):
         return False
-    distinct = set(view.keys)
-    shared = len(distinct & compiled.vocabulary) / len(distinct)
-    return shared < OFF_TOPIC_SHARED
+    relation = view.relation
+    meaning = relation.centroid_cosine if relation is not None else 0.0
+    if meaning >= OFF_TOPIC_MEANING:
+        return False
+    return topicality(view, compiled) < OFF_TOPIC_WORDS

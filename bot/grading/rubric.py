@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot.grading.text import Token, clean_markup, governing_negations, tokenize
 
 if TYPE_CHECKING:
+    from bot.grading.meaning import RubricMeaning
     from questionbank.models import Question
 
 # A fragment of an expected answer with fewer content words than this is not a claim.
@@ -257,6 +258,10 @@ class CompiledRubric:
     # Claims a full answer needs: the count the prompt asks for ("state at least 4"), else
     # every derived claim. Only used for auto key points.
     claims_needed: int = 1
+    # The rubric's words with their vectors, synonyms and opposites (bot.grading.meaning).
+    meaning: RubricMeaning | None = None
+    prompt_keys: frozenset[str] = frozenset()
+    recall_table: RecallTable | None = None
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -310,6 +315,9 @@ class CompiledRubric:
         vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
         key_point_words = tuple(t.key for variants in tokenized for t in variants[0][1])
         reference_keys = frozenset(t.key for t in reference_tokens if t.content)
+        from bot.grading.meaning import RubricMeaning
+
+        meaning = RubricMeaning.build(vocabulary)
         return cls(
             key_points=tuple(compiled_points),
             term_weight=term_weight,
@@ -326,7 +334,55 @@ class CompiledRubric:
             claims_needed=min(
                 len(compiled_points), requested_count(rubric.prompt) or len(compiled_points)
             ),
+            meaning=meaning,
+            prompt_keys=frozenset(prompt_keys),
+            recall_table=RecallTable.build(
+                reference_keys,
+                prompt_keys,
+                meaning,
+                aside_keys(clean_markup(rubric.reference), reference_tokens),
+            ),
         )
+
+
+# Reference recall (engine.reference_recall): how much a reference word the prompt also
+# uses weighs, relative to its information.
+RECALL_PROMPT_WEIGHT = 0.25
+
+
+@dataclass(slots=True)
+class RecallTable:
+    """The reference's content words as arrays: their rows in the rubric's meaning matrix
+    (-1 when the tables do not know them) and their weights."""
+
+    keys: tuple[str, ...]
+    rows: Any  # numpy int array
+    weights: Any  # numpy float32 array
+    total: float
+
+    @classmethod
+    def build(
+        cls,
+        reference_keys: Iterable[str],
+        prompt_keys: Iterable[str],
+        meaning: RubricMeaning,
+        asides: frozenset[str] = frozenset(),
+    ) -> RecallTable:
+        import numpy as np
+
+        keys = tuple(sorted(reference_keys))
+        prompt = set(prompt_keys)
+        weights = np.array(
+            [
+                meaning.information[k]
+                * (RECALL_PROMPT_WEIGHT if k in prompt else 1.0)
+                * (ASIDE_WEIGHT if k in asides else 1.0)
+                for k in keys
+            ],
+            dtype=np.float32,
+        )
+        rows = np.array([meaning.index.get(k, -1) for k in keys], dtype=np.int64)
+        return cls(keys=keys, rows=rows, weights=weights, total=float(weights.sum()))
 
 
 # --- Cache of rubrics built from questions ------------------------------------------------
