@@ -25,6 +25,7 @@ from bot.grading.rubric import (
 )
 from bot.grading.text import (
     NEGATION_REACH,
+    UNIVERSAL_KEYS,
     Token,
     clean_markup,
     governing_negations,
@@ -74,7 +75,7 @@ KEYWORD_LIST_MAX_GLUE = 0.12
 OFF_TOPIC_WORDS = 0.2
 OFF_TOPIC_MEANING = 0.85
 # A match made only of words the question itself uses restates the question.
-PROMPT_ONLY_FACTOR = 0.5
+PROMPT_ONLY_FACTOR = 0.4
 
 # Auto key points: share of the score from whole-reference word recall, and the recall
 # that earns all of that share (half the reference's words is a thorough answer).
@@ -265,6 +266,7 @@ class AnswerView:
     content_count: int
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
     negation_at: list[int] = field(default_factory=list)  # token indices of negation words
+    universal_at: list[int] = field(default_factory=list)  # token indices of "every", "any"..
     negation_max_words: int = NEGATION_MAX_WORDS
     # Rubric key -> (content position, strength) of answer words that may stand for it.
     soft: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
@@ -329,6 +331,7 @@ class AnswerView:
             content_count=n,
             folded=folded,
             negation_at=[i for i, t in enumerate(tokens) if t.negation],
+            universal_at=[i for i, t in enumerate(tokens) if t.key in UNIVERSAL_KEYS],
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
             soft=soft,
             linked=linked,
@@ -509,11 +512,14 @@ def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
 def _match_variant(variant: Variant, view: AnswerView, beat: float = -1.0) -> Match:
     """The variant's best match; when even a perfect fuzzy score could not lift it above
     `beat`, its overlap alone (the caller keeps only matches above `beat`)."""
-    overlap, spans = _overlap(variant, view)
-    if not spans or overlap >= 1.0 or 0.5 * (overlap + 1.0) <= beat:
+    overlap, spans, discount = _overlap(variant, view)
+    if not spans or overlap >= 1.0 or 0.5 * (overlap + discount) <= beat:
         return Match(overlap, spans[0] if spans else None, False, tuple(spans[1:]))
     span = spans[0]
     fuzzy, fuzzy_span = _fuzzy(variant, view, span)
+    # What discounted the overlap (one word of several, only the prompt's words) holds
+    # for the fuzzy windows around it too: "matrix, SVD" fuzzily equals "matrix svd".
+    fuzzy *= discount
     if fuzzy > overlap:
         # Fuzzy windows catch misspellings and word-order paraphrases, but a high ratio
         # between short strings is cheap, so it only lifts the overlap part of the way.
@@ -523,10 +529,22 @@ def _match_variant(variant: Variant, view: AnswerView, beat: float = -1.0) -> Ma
     return Match(overlap, span, False, tuple(spans[1:]))
 
 
-def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int, int]]]:
+def _cohesive_first(spans: list[tuple[int, int]], view: AnswerView) -> list[tuple[int, int]]:
+    """Equally good windows, the first one within a single clause leading (else the first
+    within a sentence): "SVD works for any matrix" over "matrix, SVD" across a comma."""
+    tokens, index = view.tokens, view.content_index
+    for level in (6, 5):  # Token fields: 5 = sentence, 6 = clause
+        for i, (first, last) in enumerate(spans):
+            if tokens[index[first]][level] == tokens[index[last - 1]][level]:
+                return [spans[i], *spans[:i], *spans[i + 1 :]] if i else spans
+    return spans
+
+
+def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int, int]], float]:
     """Best weighted share of the variant's words found close together in the answer.
 
-    Returns the similarity and the tightest windows reaching it (the first one leads).
+    Returns the similarity, the tightest windows reaching it (the first one leads) and
+    the discount applied to it (1 for none).
     """
     occurrences: list[tuple[int, int]] = []  # (content position, variant key index)
     positions = view.positions
@@ -542,9 +560,9 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
                 softened = []
             softened += [(p, k, power) for p, power in linked]
     if softened:
-        return _soft_overlap(variant, occurrences, softened)
+        return _soft_overlap(variant, view, occurrences, softened)
     if not occurrences:
-        return 0.0, []
+        return 0.0, [], 1.0
     occurrences.sort()
     n_keys = len(variant.keys)
     reach = max(n_keys + 4, int(REACH_FACTOR * n_keys))
@@ -585,15 +603,16 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
     return _finish_overlap(
-        variant, best_weight, best_distinct, best_spans, ((p, k) for p, k in occurrences)
+        variant, view, best_weight, best_distinct, best_spans, ((p, k) for p, k in occurrences)
     )
 
 
 def _soft_overlap(
     variant: Variant,
+    view: AnswerView,
     exact: list[tuple[int, int]],
     softened: list[tuple[int, int, float]],
-) -> tuple[float, list[tuple[int, int]]]:
+) -> tuple[float, list[tuple[int, int]], float]:
     """_overlap when some answer words only stand for a variant word (strength < 1).
 
     The same sliding window, where a variant word counts with the strongest of its
@@ -652,29 +671,52 @@ def _soft_overlap(
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
     return _finish_overlap(
-        variant, best_weight, best_distinct, best_spans, ((p, k) for p, k, _ in occurrences)
+        variant, view, best_weight, best_distinct, best_spans, ((p, k) for p, k, _ in occurrences)
     )
 
 
 def _finish_overlap(
     variant: Variant,
+    view: AnswerView,
     best_weight: float,
     best_distinct: int,
     best_spans: list[tuple[int, int]],
     occurrences: Iterable[tuple[int, int]],
-) -> tuple[float, list[tuple[int, int]]]:
+) -> tuple[float, list[tuple[int, int]], float]:
     n_keys = len(variant.keys)
     similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
+    discount = 1.0
     if best_distinct == 1 and n_keys > 1:
-        similarity *= SINGLE_WORD_FACTOR
+        discount *= SINGLE_WORD_FACTOR
+    if len(best_spans) > 1:
+        best_spans = _cohesive_first(best_spans, view)
     first, last = best_spans[0]
     # Every variant word in the window is an occurrence; without prompt words among the
     # variant's, the window (which starts at one) always has a word of its own.
     if True in variant.from_prompt and not any(
         not variant.from_prompt[k] for pos, k in occurrences if first <= pos < last
     ):
-        similarity *= PROMPT_ONLY_FACTOR
-    return similarity, best_spans
+        # Only the question's words: a restatement, unless the claim is universal and a
+        # window says so too ("SVD works for any matrix" for "SVD exists for every matrix").
+        universal = (
+            next((s for s in best_spans if _universal_near(view, *s)), None)
+            if variant.universal
+            else None
+        )
+        if universal is None:
+            discount *= PROMPT_ONLY_FACTOR
+        else:
+            best_spans = [universal, *(s for s in best_spans if s != universal)]
+    return similarity * discount, best_spans, discount
+
+
+def _universal_near(view: AnswerView, first: int, last: int) -> bool:
+    """Whether "every", "any", "all" or "always" sits in or just before the window."""
+    if not view.universal_at:
+        return False
+    start = view.content_index[first] - 2
+    end = view.content_index[last - 1]
+    return any(start <= i <= end for i in view.universal_at)
 
 
 @cache

@@ -9,12 +9,11 @@ close, and never when they are opposites (WordNet antonyms, un-/non-/over-/under
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.grading.lexicon import OPPOSITE_PREFIXES, Lexicon, lexicon
+from bot.grading.lexicon import OPPOSITE_PREFIXES, QUANT_SCALE, Lexicon, lexicon
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,6 +39,8 @@ class RubricMeaning:
     synonym_keys: frozenset[str] = frozenset()  # keys of synonym_of
     topical_rows: Any = None  # numpy bool per row: a word that says what the topic is
     centroid: Any = None  # numpy float32 unit vector: the rubric's words, information-weighted
+    neighbour_rows: Any = None  # numpy bool per row: rare enough for plain neighbour links
+    prefix_index: dict[str, list[int]] = field(default_factory=dict)  # key start -> rows
 
     @classmethod
     def build(cls, vocabulary: Iterable[str]) -> RubricMeaning:
@@ -54,6 +55,11 @@ class RubricMeaning:
             if keys
             else np.zeros((0, lex.quantized.shape[1]), dtype=np.float32)
         )
+        ranks = np.array([lex.rank(k) for k in keys], dtype=np.int64)
+        prefix_index: dict[str, list[int]] = {}
+        for i, key in enumerate(keys):
+            if len(key) >= FORM_MIN_PREFIX:
+                prefix_index.setdefault(key[:FORM_MIN_PREFIX], []).append(i)
         synonym_of: dict[str, list[int]] = {}
         opposite_of: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
@@ -70,8 +76,10 @@ class RubricMeaning:
             information={k: lex.information(k) for k in vocabulary},
             lexicon=lex,
             synonym_keys=frozenset(synonym_of),
-            topical_rows=np.array([lex.rank(k) >= COMMON_RANK for k in keys], dtype=bool),
-            centroid=_centroid(lex, keys, matrix),
+            topical_rows=ranks >= COMMON_RANK,
+            neighbour_rows=ranks >= NEIGHBOUR_MIN_RANK,
+            centroid=_centroid(ranks, matrix),
+            prefix_index=prefix_index,
         )
 
 
@@ -79,15 +87,14 @@ class RubricMeaning:
 CENTROID_MIN_RANK = 200
 
 
-def _centroid(lex: Lexicon, keys: Sequence[str], matrix: Any) -> Any:
+def _centroid(ranks: Any, matrix: Any) -> Any:
     """The information-weighted mean direction of a text's words (None without any)."""
     import numpy as np
 
-    weights = np.array(
-        [math.log(r + 50.0) if r >= CENTROID_MIN_RANK else 0.0 for r in map(lex.rank, keys)],
-        dtype=np.float32,
-    )
-    if not len(keys) or not weights.any():
+    if not len(ranks):
+        return None
+    weights = np.where(ranks >= CENTROID_MIN_RANK, np.log(ranks + 50.0), 0.0).astype(np.float32)
+    if not weights.any():
         return None
     total = weights @ matrix
     norm = float(np.linalg.norm(total))
@@ -132,21 +139,23 @@ class Relation:
 # (whose neighbourhoods are crowded: "put" / "take") and not used by the rubric itself.
 SYNONYM_STRENGTH = 0.9
 FORM_STRENGTH = 0.9
-FORM_MIN_COSINE = 0.5
+FORM_MIN_COSINE = 0.55
 FORM_MIN_PREFIX = 4
 NEIGHBOUR_STRENGTH = 0.5
 NEIGHBOUR_MIN_COSINE = 0.8
 NEIGHBOUR_MIN_RANK = 1000
 
 
+FORM_MAX_EXTRA = 3
+
+
 def same_word(a: str, b: str) -> bool:
-    """Whether two keys start alike enough to be forms of one word."""
-    shared = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        shared += 1
-    return shared >= max(FORM_MIN_PREFIX, int(0.6 * min(len(a), len(b))))
+    """Whether two keys look like forms of one word the stemmer kept apart: the shorter
+    (at least FORM_MIN_PREFIX letters) starts the longer, which has at most FORM_MAX_EXTRA
+    letters more ("nois" / "noisi", "small" / "smallest"; not "eigen" / "eigenvalu")."""
+    if len(a) > len(b):
+        a, b = b, a
+    return len(a) >= FORM_MIN_PREFIX and len(b) - len(a) <= FORM_MAX_EXTRA and b.startswith(a)
 
 
 def relate(
@@ -169,46 +178,50 @@ def relate(
     known = [k for k in answer_keys if k in rows]
     if not known:
         return Relation({}, np.zeros(len(meaning.keys), dtype=np.float32), {})
-    vectors = lex.rows_matrix([rows[k] for k in known])
+    answer_rows = np.fromiter((rows[k] for k in known), dtype=np.int64, count=len(known))
+    vectors = lex.quantized[answer_rows].astype(np.float32)
+    vectors *= 1.0 / QUANT_SCALE
     sims = meaning.matrix @ vectors.T  # (rubric words, answer words)
     synonym_of = meaning.synonym_of
     opposite_of = meaning.opposite_of
+    prefix_index = meaning.prefix_index
     links: dict[str, list[tuple[str, float]]] = {}
     keys = meaning.keys
     for j, key in enumerate(known):
+        found = opposite_of.get(key)
+        if found:
+            sims[list(found), j] = 0.0
         found = synonym_of.get(key)
         if found:
             column = list(found)
             sims[column, j] = np.maximum(sims[column, j], SYNONYM_COSINE)
             for i in found:
                 links.setdefault(keys[i], []).append((key, SYNONYM_STRENGTH))
-        found = opposite_of.get(key)
+        found = prefix_index.get(key[:FORM_MIN_PREFIX])
         if found:
-            sims[list(found), j] = 0.0
-    candidates = np.argwhere(sims >= min(FORM_MIN_COSINE, NEIGHBOUR_MIN_COSINE))
-    if len(candidates):
-        ranks = lex.ranks
-        for i, j in candidates.tolist():
-            answer_key = known[j]
-            rubric_key = keys[i]
-            if answer_key == rubric_key:
+            for i in found:
+                other = keys[i]
+                if other != key and sims[i, j] >= FORM_MIN_COSINE and same_word(key, other):
+                    links.setdefault(other, []).append((key, FORM_STRENGTH))
+    answer_ranks = lex.ranks[answer_rows]
+    # Plain neighbours: very close, both words not among the most frequent, and the answer
+    # word not one the rubric uses itself.
+    may_stand_in = answer_ranks >= NEIGHBOUR_MIN_RANK
+    if own_words:
+        may_stand_in &= np.fromiter((k not in own_words for k in known), dtype=bool)
+    close = (sims >= NEIGHBOUR_MIN_COSINE) & meaning.neighbour_rows[:, None] & may_stand_in
+    if close.any():
+        for i, j in np.argwhere(close).tolist():
+            answer_key, rubric_key = known[j], keys[i]
+            if answer_key == rubric_key or same_word(answer_key, rubric_key):
                 continue
-            cosine = float(sims[i, j])
-            if cosine == SYNONYM_COSINE and answer_key in meaning.synonym_keys:
-                continue  # already linked as a synonym
-            if same_word(answer_key, rubric_key):
-                links.setdefault(rubric_key, []).append((answer_key, FORM_STRENGTH))
-            elif (
-                cosine >= NEIGHBOUR_MIN_COSINE
-                and answer_key not in own_words
-                and ranks[rows[answer_key]] >= NEIGHBOUR_MIN_RANK
-                and ranks[rows[rubric_key]] >= NEIGHBOUR_MIN_RANK
-            ):
-                links.setdefault(rubric_key, []).append((answer_key, NEIGHBOUR_STRENGTH))
+            if answer_key in synonym_of and i in synonym_of[answer_key]:
+                continue
+            links.setdefault(rubric_key, []).append((answer_key, NEIGHBOUR_STRENGTH))
     topical = sims[meaning.topical_rows]
     best = topical.max(axis=0).tolist() if len(topical) else [0.0] * len(known)
     best_for_answer = dict(zip(known, best, strict=True))
-    answer_centroid = _centroid(lex, known, vectors)
+    answer_centroid = _centroid(answer_ranks, vectors)
     centroid_cosine = (
         float(answer_centroid @ meaning.centroid)
         if answer_centroid is not None and meaning.centroid is not None

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from bot.grading.text import Token, clean_markup, governing_negations, tokenize
+from bot.grading.text import (
+    UNIVERSAL_KEYS,
+    Token,
+    clean_markup,
+    governing_negations,
+    tokenize,
+)
 
 if TYPE_CHECKING:
     from bot.grading.meaning import RubricMeaning
@@ -230,6 +236,7 @@ class Variant:
     joined: str  # content keys joined by spaces, for rapidfuzz
     negations: int
     from_prompt: tuple[bool, ...]  # per key: the question's prompt uses this word
+    universal: bool = False  # says "every", "any", "all" or "always"
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +315,7 @@ class CompiledRubric:
                         joined=" ".join(keys),
                         negations=governing_negations(toks, 0, len(toks) - 1, set(keys)),
                         from_prompt=tuple(k in prompt_keys for k in keys),
+                        universal=any(t.key in UNIVERSAL_KEYS for t in toks),
                     )
                 )
             compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built)))
