@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from bot.grading import polarity
 from bot.grading.meaning import COMMON_RANK, Relation, relate
 from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
 from bot.grading.rubric import (
@@ -95,12 +96,28 @@ MIN_WORDS = 4
 REQUIRED_MISSED_CAP = round(PASS_THRESHOLD - 0.05, 4)
 KEYWORD_LIST_CAP = round(PASS_THRESHOLD - 0.15, 4)
 COPY_CAP = 0.15
+# Partial copies (see copied): runs of COPY_RUN words shared with the reference, covering
+# PARTIAL_COPY_SHARE of the answer and PARTIAL_COPY_WORDS words at least; people who write
+# their own answer rarely repeat eight words in a row. Quotes show QUOTE_WORDS words.
+COPY_RUN = 8
+PARTIAL_COPY_SHARE = 0.5
+PARTIAL_COPY_WORDS = 12
+QUOTE_WORDS = 10
 OFF_TOPIC_CAP = 0.05
 SNIPPET_CHARS = 160
 
 
-def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
-    """Grade one answer; pure and deterministic."""
+def grade(
+    question_or_rubric: Question | Rubric, answer: str, *, seen_reference: bool = False
+) -> Grade:
+    """Grade one answer; pure and deterministic.
+
+    `seen_reference` says whether the author could have seen the published expected
+    answer before writing (the app knows: the question was revealed in a channel they are
+    in, or they practised it before). Only then is a copy of it capped; otherwise a copy
+    is flagged and graded like any other answer: an answer close to the reference is a
+    good answer.
+    """
     rubric = (
         question_or_rubric
         if isinstance(question_or_rubric, Rubric)
@@ -113,19 +130,20 @@ def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
 
     results: list[KeyPointResult] = []
     credits: list[float] = []
-    negated_points: list[str] = []
+    contradicted: list[tuple[str, str, str]] = []  # (point, the user's words, reason)
     for point in compiled.key_points:
         match = best_match(point, view)
         status, credit = _status_and_credit(match.similarity)
+        snippet = view.snippet_for(match.span, match.wanted) if match.span else None
         if match.negated and status != "missed":
-            negated_points.append(point.point.text)
-            status, credit = "missed", 0.0
+            contradicted.append((point.point.text, snippet or "", match.reason))
+            status, credit, snippet = "missed", 0.0, None
         results.append(
             KeyPointResult(
                 text=point.point.text,
                 status=status,
                 similarity=round(match.similarity, 4),
-                snippet=view.snippet(match.span) if match.span else None,
+                snippet=snippet,
                 weight=point.point.weight,
                 required=point.point.required,
             )
@@ -133,23 +151,25 @@ def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
         credits.append(credit)
 
     if compiled.auto:
-        score = auto_score(credits, results, view, compiled)
+        coverage, score = auto_score(credits, results, view, compiled)
     else:
         total_weight = sum(r.weight for r in results)
         coverage = sum(c * r.weight for c, r in zip(credits, results, strict=True)) / total_weight
         score = coverage_to_score(coverage, compiled)
 
     flags: list[Flag] = []
-    if negated_points:
-        flags.append(
-            Flag(
-                "negated",
-                "Negation flips the meaning of: " + _quote_list(negated_points) + ".",
-            )
-        )
+    limited_by: str | None = None
+
+    def cap(value: float, code: str) -> None:
+        nonlocal score, limited_by
+        if value < score:
+            score, limited_by = value, code
+
+    if contradicted:
+        flags.append(Flag("negated", _contradiction_message(contradicted)))
     if view.word_count < MIN_WORDS or view.content_count < 2:
         flags.append(Flag("too_short", "The answer is too short to explain anything."))
-        score *= 0.5
+        cap(score * 0.5, "too_short")
     if is_keyword_list(view):
         flags.append(
             Flag(
@@ -157,22 +177,43 @@ def grade(question_or_rubric: Question | Rubric, answer: str) -> Grade:
                 "The answer lists terms without explaining them; say how they connect.",
             )
         )
-        score = min(score, KEYWORD_LIST_CAP)
-    if is_copy_of_reference(view, compiled):
-        flags.append(
-            Flag(
-                "copied_reference",
-                "The answer is nearly a copy of the published expected answer.",
-            )
-        )
-        score = min(score, COPY_CAP)
+        cap(KEYWORD_LIST_CAP, "keyword_list")
+    copy = copied(view, compiled)
+    if copy is not None:
+        flags.append(Flag("copied_reference", copy.message(seen_reference)))
+        if seen_reference:
+            cap(COPY_CAP if copy.whole else score * (1.0 - copy.share), "copied_reference")
     if is_off_topic(view, compiled, results):
         flags.append(Flag("off_topic", "The answer does not address this question."))
-        score = min(score, OFF_TOPIC_CAP)
+        cap(OFF_TOPIC_CAP, "off_topic")
     if any(r.required and r.status == "missed" for r in results):
-        score = min(score, REQUIRED_MISSED_CAP)
+        cap(REQUIRED_MISSED_CAP, "required")
     score = min(1.0, max(0.0, score))
-    return Grade(score=round(score, 4), key_points=results, flags=flags)
+    return Grade(
+        score=round(score, 4),
+        key_points=results,
+        flags=flags,
+        coverage=round(min(1.0, max(0.0, coverage)), 4),
+        limited_by=limited_by,
+    )
+
+
+def _contradiction_message(contradicted: Sequence[tuple[str, str, str]]) -> str:
+    """One sentence per contradicted point, quoting the user's own words."""
+    parts = []
+    for point, words, reason in contradicted:
+        if reason.startswith("opposite:"):
+            why = f"says “{reason.split(':', 1)[1]}” where the key point needs the opposite"
+        elif reason == "alike":
+            why = "calls alike what the key point says differ"
+        else:
+            why = "says the opposite of"
+        quoted = f"“{words}”" if words else "the answer"
+        if reason == "negation":
+            parts.append(f"{quoted} {why} “{point}”")
+        else:
+            parts.append(f"{quoted} {why} (“{point}”)")
+    return "Not credited: " + "; ".join(parts) + "."
 
 
 def coverage_to_score(coverage: float, compiled: CompiledRubric) -> float:
@@ -192,8 +233,8 @@ def auto_score(
     results: Sequence[KeyPointResult],
     view: AnswerView,
     compiled: CompiledRubric,
-) -> float:
-    """Score against key points derived from a reference answer.
+) -> tuple[float, float]:
+    """(Claim coverage, score) against key points derived from a reference answer.
 
     The best `claims_needed` claims count (all of them unless the prompt asks for a number:
     "state at least 4" of a reference listing ten), blended with the share of the
@@ -207,7 +248,7 @@ def auto_score(
     top = weighted[: compiled.claims_needed]
     claims = sum(c for c, _ in top) / sum(w for _, w in top)
     recall = reference_recall(view, compiled)
-    return (1 - RECALL_BLEND) * claims + RECALL_BLEND * min(1.0, recall / RECALL_FULL)
+    return claims, (1 - RECALL_BLEND) * claims + RECALL_BLEND * min(1.0, recall / RECALL_FULL)
 
 
 def reference_recall(view: AnswerView, compiled: CompiledRubric) -> float:
@@ -348,10 +389,41 @@ class AnswerView:
             snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
         return snippet
 
+    def snippet_for(self, span: tuple[int, int], wanted: frozenset[str]) -> str:
+        """The user's words for a match: from the first to the last matched word in the
+        sentence holding most of them, widened to the words that qualify them there
+        ("generalises poorly", "does not reduce"), so the quote carries the meaning."""
+        matched = self.matched_tokens(span, set(wanted)) if wanted else []
+        if not matched:
+            return self.snippet(span)
+        tokens = self.tokens
+        first, last = matched[0], matched[-1]
+        for i in polarity.region(tokens, first, last, tokens[first].sentence):
+            if tokens[i].negation or tokens[i].key in polarity.VALENCE_KEYS:
+                first, last = min(first, i), max(last, i)
+        snippet = self.text[tokens[first].start : tokens[last].end].strip()
+        if len(snippet) > SNIPPET_CHARS:
+            snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
+        return snippet
+
     def _negation_near(self, first: int, last: int) -> bool:
         """Whether a negation word sits where governing_negations(first, last) looks."""
         at = bisect_left(self.negation_at, first - NEGATION_REACH)
         return at < len(self.negation_at) and self.negation_at[at] <= last
+
+    def matched_tokens(self, span: tuple[int, int], wanted: set[str]) -> list[int]:
+        """Token indices of the wanted words in the window, in the sentence holding most
+        of them (the earliest such sentence on a tie)."""
+        matched = [p for p in range(span[0], span[1]) if self.keys[p] in wanted]
+        if not matched:
+            return []
+        sentences = [self.tokens[self.content_index[p]].sentence for p in matched]
+        if sentences[0] == sentences[-1]:
+            return [self.content_index[p] for p in matched]
+        sentence = max(set(sentences), key=lambda s: (sentences.count(s), -s))
+        return [
+            self.content_index[p] for p, s in zip(matched, sentences, strict=True) if s == sentence
+        ]
 
     def is_negated(self, span: tuple[int, int], keys: tuple[str, ...]) -> bool:
         """Whether a negation governs the matched words in the sentence holding most of them.
@@ -418,9 +490,11 @@ def _fold_typo(key: str, compiled: CompiledRubric) -> str:
 class Match:
     similarity: float
     span: tuple[int, int] | None  # content positions [first, last)
-    negated: bool
+    negated: bool  # the window contradicts the key point (see _contradiction)
     # Other windows with the same overlap, in answer order; negation picks among them.
     alternatives: tuple[tuple[int, int], ...] = ()
+    reason: str = ""  # why it contradicts
+    wanted: frozenset[str] = frozenset()  # answer keys that stand for the variant's words
 
 
 _NO_MATCH = Match(0.0, None, False)
@@ -499,14 +573,57 @@ def _reach(variant: Variant, strength: dict[str, float]) -> float:
 
 
 def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
-    """The match with its negation judged, on the first tied window that agrees in polarity."""
+    """The match with its polarity judged (bot.grading.polarity), on the first tied
+    window that does not contradict the variant."""
+    wanted = set(variant.keys)
+    for key in variant.keys:
+        wanted |= view.linked.get(key, frozenset())
     if match.span is None or len(variant.keys) > view.negation_max_words:
-        return match
-    negated_variant = variant.negations > 0
+        return Match(
+            match.similarity, match.span, False, match.alternatives, wanted=frozenset(wanted)
+        )
+    first_reason = ""
+    frozen = frozenset(wanted)
     for span in (match.span, *match.alternatives):
-        if view.is_negated(span, variant.keys) == negated_variant:
-            return Match(match.similarity, span, False)
-    return Match(match.similarity, match.span, True)
+        reason = _contradiction(span, variant, view, wanted)
+        if not reason:
+            return Match(match.similarity, span, False, wanted=frozen)
+        first_reason = first_reason or reason
+    return Match(match.similarity, match.span, True, reason=first_reason, wanted=frozen)
+
+
+def _contradiction(
+    span: tuple[int, int], variant: Variant, view: AnswerView, wanted: set[str]
+) -> str:
+    """Why the window contradicts the variant ("negation", "opposite:<word>", "alike"),
+    or "" when it does not. Judged in the sentence holding most of the matched words."""
+    tokens = view.tokens
+    matched = view.matched_tokens(span, wanted)
+    if not matched:
+        return ""
+    sentence = tokens[matched[0]].sentence
+    where = polarity.region(tokens, matched[0], matched[-1], sentence)
+    point = variant.polarity
+    negated = view.is_negated(span, tuple(wanted)) if view.negation_at else False
+    failures = polarity.valence(tokens, where)
+    if (int(negated) + failures + variant.negations + point.valence) % 2 and (
+        negated or failures or variant.negations
+    ):
+        # Polarities differ and something says so explicitly: "does not reduce variance"
+        # against "reduces variance"; not "performs well" against "performs worse", which
+        # is a matter of the words matched, not of polarity.
+        return "negation"
+    if point.opposite_of:
+        # The subject of a claim may sit anywhere in its sentence ("Overfitting is when
+        # ... both errors are high"), so opposites are looked for in all of it.
+        opposite = polarity.opposite_word(
+            tokens, polarity.sentence_range(tokens, matched[0]), point, view.folded
+        )
+        if opposite is not None:
+            return "opposite:" + view.text[opposite.start : opposite.end]
+    if point.difference and polarity.says_alike(tokens, where):
+        return "alike"
+    return ""
 
 
 def _match_variant(variant: Variant, view: AnswerView, beat: float = -1.0) -> Match:
@@ -815,6 +932,71 @@ def is_keyword_list(view: AnswerView) -> bool:
 
 # List separators; a period only when it ends a sentence, not inside "0.8" or "e.g.".
 _LIST_SEPARATOR = re.compile(r"[,;\n•·|]|\.(?=\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """How much of an answer is lifted from the published expected answer."""
+
+    share: float  # of the answer's words, in runs of COPY_RUN or more shared words
+    whole: bool  # nearly all of it (is_copy_of_reference)
+    quote: str  # the user's words: the start of the longest lifted run
+
+    def message(self, seen_reference: bool) -> str:
+        if self.whole:
+            text = "The answer is nearly a copy of the published expected answer"
+        else:
+            text = (
+                f"About {round(self.share * 100)}% of the answer is the published expected "
+                "answer word for word"
+            )
+        text += f" (“{self.quote}”)."
+        if seen_reference:
+            text += " Only your own words earn credit."
+        return text
+
+
+def copied(view: AnswerView, compiled: CompiledRubric) -> Copy | None:
+    """A whole copy of the reference or the key points (is_copy_of_reference), a partial
+    copy of the reference, or None.
+
+    Partial: at least PARTIAL_COPY_SHARE of the answer's words (and PARTIAL_COPY_WORDS of
+    them) sit in runs of COPY_RUN or more consecutive words that the reference has too.
+    """
+    tokens = view.tokens
+    n = len(tokens)
+    shingles = compiled.copy_shingles
+    if n < COPY_RUN or not shingles:
+        return None
+    keys = [t.key for t in tokens]
+    covered = [False] * n
+    for i in range(n - COPY_RUN + 1):
+        if tuple(keys[i : i + COPY_RUN]) in shingles:
+            covered[i : i + COPY_RUN] = [True] * COPY_RUN
+    lifted = sum(covered)
+    whole = is_copy_of_reference(view, compiled)
+    share = lifted / n
+    if not whole and (share < PARTIAL_COPY_SHARE or lifted < PARTIAL_COPY_WORDS):
+        return None
+    # The longest run, quoted from its start.
+    best_start = best_length = start = 0
+    for i in range(n + 1):
+        if i < n and covered[i]:
+            if i == 0 or not covered[i - 1]:
+                start = i
+            continue
+        if i > 0 and covered[i - 1] and i - start > best_length:
+            best_start, best_length = start, i - start
+    if best_length:
+        end = best_start + min(best_length, QUOTE_WORDS) - 1
+        quote = view.text[tokens[best_start].start : tokens[end].end]
+        if best_length > QUOTE_WORDS:
+            quote += "…"
+    else:
+        quote = (
+            view.snippet((0, min(view.content_count, QUOTE_WORDS))) if view.content_count else ""
+        )
+    return Copy(share=max(share, 1.0 if whole and share < 0.8 else share), whole=whole, quote=quote)
 
 
 def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from bot.grading.polarity import NONE as NO_POLARITY
+from bot.grading.polarity import PointPolarity
 from bot.grading.text import (
     UNIVERSAL_KEYS,
     Token,
@@ -237,6 +239,7 @@ class Variant:
     negations: int
     from_prompt: tuple[bool, ...]  # per key: the question's prompt uses this word
     universal: bool = False  # says "every", "any", "all" or "always"
+    polarity: PointPolarity = NO_POLARITY  # what would contradict it (bot.grading.polarity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +272,8 @@ class CompiledRubric:
     meaning: RubricMeaning | None = None
     prompt_keys: frozenset[str] = frozenset()
     recall_table: RecallTable | None = None
+    # Runs of COPY_RUN word keys of the reference (copy checks).
+    copy_shingles: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -285,6 +290,7 @@ class CompiledRubric:
             for key in keys:
                 df[key] = df.get(key, 0) + 1
         n_points = len(tokenized)
+        opposites = _opposites({t.key for v in tokenized for _, toks in v for t in toks})
         term_weight = {}
         for key, count in df.items():
             weight = math.log(1.0 + (n_points + 1) / count)
@@ -316,6 +322,7 @@ class CompiledRubric:
                         negations=governing_negations(toks, 0, len(toks) - 1, set(keys)),
                         from_prompt=tuple(k in prompt_keys for k in keys),
                         universal=any(t.key in UNIVERSAL_KEYS for t in toks),
+                        polarity=PointPolarity.of(toks, keys, opposites),
                     )
                 )
             compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built)))
@@ -344,6 +351,7 @@ class CompiledRubric:
             ),
             meaning=meaning,
             prompt_keys=frozenset(prompt_keys),
+            copy_shingles=_shingles([t.key for t in reference_tokens]),
             recall_table=RecallTable.build(
                 reference_keys,
                 prompt_keys,
@@ -391,6 +399,23 @@ class RecallTable:
         )
         rows = np.array([meaning.index.get(k, -1) for k in keys], dtype=np.int64)
         return cls(keys=keys, rows=rows, weights=weights, total=float(weights.sum()))
+
+
+COPY_RUN = 8  # engine.COPY_RUN
+
+
+def _shingles(words: list[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(words[i : i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1))
+
+
+def _opposites(keys: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each key's opposites: WordNet antonyms (and concept pairs) from the tables, and
+    the same word with a negating prefix."""
+    from bot.grading.lexicon import lexicon
+    from bot.grading.meaning import prefix_variants
+
+    lex = lexicon()
+    return {k: lex.antonyms(k) | prefix_variants(k) for k in keys if not k[:1].isdigit()}
 
 
 # --- Cache of rubrics built from questions ------------------------------------------------

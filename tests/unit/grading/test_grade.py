@@ -104,10 +104,19 @@ def test_keyword_list_flag_and_cap():
     assert g.score < PASS_THRESHOLD
 
 
-def test_copy_of_the_reference_scores_low():
-    g = grade(RUBRIC, RUBRIC.reference)
-    assert g.has_flag("copied_reference")
-    assert g.score <= 0.2
+def test_copy_of_the_reference_is_capped_only_when_its_author_could_have_seen_it():
+    seen = grade(RUBRIC, RUBRIC.reference, seen_reference=True)
+    assert seen.has_flag("copied_reference")
+    assert seen.score <= 0.2
+    assert seen.limited_by == "copied_reference"
+    # Without having seen the published answer, an answer close to it is a good answer:
+    # flagged for a reviewer, graded like any other.
+    unseen = grade(RUBRIC, RUBRIC.reference)
+    assert unseen.has_flag("copied_reference")
+    assert unseen.score > 0.6
+    assert unseen.limited_by is None
+    # The positional call the app makes today means "not seen".
+    assert grade(RUBRIC, RUBRIC.reference) == grade(RUBRIC, RUBRIC.reference, seen_reference=False)
 
 
 def test_off_topic_flag():

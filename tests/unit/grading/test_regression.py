@@ -1,6 +1,9 @@
 """Regression bands: realistic answers to bundled questions must land where a human would.
 
-Cases live in regression/*.yaml, one test per answer.
+Cases live in regression/*.yaml, one test per answer: `text` (or `near_copy: true` for the
+expected answer with a copier's small edits), its `band`, the `flags` it must carry (no
+other copy or off-topic flag may appear) and `seen: true` when its author could have seen
+the published answer.
 """
 
 from __future__ import annotations
@@ -51,7 +54,8 @@ def test_answer_lands_in_band(question_id, case):
     question = BANK.get(question_id)
     assert question is not None, f"unknown question {question_id}"
     text = near_copy(question.expected_answer) if case.get("near_copy") else case["text"]
-    result = grade(question, text)
+    # "seen": the author could have seen the published answer (the copy cap applies).
+    result = grade(question, text, seen_reference=case.get("seen", False))
     low, high = case["band"]
     detail = [(kp.status, round(kp.similarity, 2), kp.text) for kp in result.key_points]
     assert low <= result.score <= high, (result.score, result.flag_codes, detail)

@@ -1,0 +1,160 @@
+"""Whether a matched stretch of an answer says what a key point says, or the opposite.
+
+Three ways an answer can use a key point's words and still deny it, each judged as a
+person reading the sentence would:
+
+* polarity: "does not reduce variance" against "reduces variance". Words of failure and
+  loss ("poorly", "fails to", "worse") count like a negation on both sides, so "generalises
+  poorly" agrees with "does not generalise" and with "performs worse on unseen data";
+* an opposite word in place of the point's own: "overfitting" where the point says
+  "underfitting", "increases" for "decreases" (WordNet antonyms, un-/non-/over-/under-
+  pairs and the tokenizer's concept pairs);
+* sameness where the point states a difference: "training and validation error are both
+  high" is no "large gap between training and validation performance".
+
+Pure functions over tokens; the engine calls `contradiction` for each window it credits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.grading.text import Token, stem_word
+
+# Failure and loss: they reverse what they qualify, like a negation.
+_VALENCE_WORDS = (
+    "poor",
+    "poorly",
+    "bad",
+    "badly",
+    "worse",
+    "worst",
+    "fail",
+    "fails",
+    "failed",
+    "failing",
+    "failure",
+    "unable",
+    "inability",
+)
+VALENCE_KEYS = frozenset(stem_word(w) for w in _VALENCE_WORDS)
+
+# A point about a difference between two things ...
+_DIFFERENCE_WORDS = (
+    "gap",
+    "difference",
+    "differ",
+    "different",
+    "diverge",
+    "divergence",
+    "than",
+    "mismatch",
+    "discrepancy",
+    "compare",
+    "comparison",
+    "contrast",
+)
+DIFFERENCE_KEYS = frozenset(stem_word(w) for w in _DIFFERENCE_WORDS)
+# ... is denied by saying they are alike ("both high", "the same", "similar"), or by one
+# predicate for both ("training and validation error are high").
+_SAMENESS_WORDS = ("both", "same", "similar", "similarly", "equal", "equally", "alike")
+SAMENESS_KEYS = frozenset(stem_word(w) for w in _SAMENESS_WORDS)
+_COPULA_KEYS = frozenset(stem_word(w) for w in ("is", "are", "was", "were", "be", "remain"))
+_LEVEL_KEYS = frozenset(
+    [stem_word(w) for w in ("high", "low", "large", "small", "big", "poor", "good", "bad")]
+    + ["~increase", "~decrease", "~maximum", "~minimum"]
+)
+# How far around the matched words a qualifier is looked for, in tokens.
+BEFORE = 3
+AFTER = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PointPolarity:
+    """What a key point variant itself says: its failure words, whether it states a
+    difference, and the words that would be its opposite."""
+
+    valence: int = 0
+    difference: bool = False
+    opposite_of: dict[str, frozenset[str]] | None = None  # opposite word -> the point's words
+
+    @classmethod
+    def of(
+        cls, tokens: Sequence[Token], keys: Iterable[str], opposites: dict[str, Iterable[str]]
+    ) -> PointPolarity:
+        own = set(keys)
+        opposite_of: dict[str, set[str]] = {}
+        for key in own:
+            for other in opposites.get(key, ()):
+                if other not in own:
+                    opposite_of.setdefault(other, set()).add(key)
+        return cls(
+            valence=sum(1 for t in tokens if t.key in VALENCE_KEYS),
+            difference=any(t.key in DIFFERENCE_KEYS for t in tokens),
+            opposite_of={k: frozenset(v) for k, v in opposite_of.items()} or None,
+        )
+
+
+NONE = PointPolarity()
+
+
+def region(tokens: Sequence[Token], first: int, last: int, sentence: int) -> range:
+    """Token indices that can qualify matched words at tokens[first..last] (all in
+    `sentence`): a few either side, within that sentence."""
+    start, end = max(0, first - BEFORE), min(len(tokens), last + 1 + AFTER)
+    while start < first and tokens[start].sentence != sentence:
+        start += 1
+    while end > last + 1 and tokens[end - 1].sentence != sentence:
+        end -= 1
+    return range(start, end)
+
+
+def sentence_range(tokens: Sequence[Token], at: int) -> range:
+    """Token indices of the sentence holding tokens[at]."""
+    sentence = tokens[at].sentence
+    start = end = at
+    while start > 0 and tokens[start - 1].sentence == sentence:
+        start -= 1
+    while end + 1 < len(tokens) and tokens[end + 1].sentence == sentence:
+        end += 1
+    return range(start, end + 1)
+
+
+def valence(tokens: Sequence[Token], where: range) -> int:
+    return sum(1 for i in where if tokens[i].key in VALENCE_KEYS)
+
+
+def opposite_word(
+    tokens: Sequence[Token], where: range, point: PointPolarity, fold: dict[str, str]
+) -> Token | None:
+    """An answer word in the region that is the opposite of one of the point's words,
+    where the point's own word is not also there."""
+    if not point.opposite_of:
+        return None
+    present = {fold.get(tokens[i].key, tokens[i].key) for i in where}
+    for i in where:
+        key = fold.get(tokens[i].key, tokens[i].key)
+        denied = point.opposite_of.get(key)
+        if denied and not denied & present:
+            return tokens[i]
+    return None
+
+
+def says_alike(tokens: Sequence[Token], where: range) -> bool:
+    """The region calls two things alike and names no difference between them."""
+    keys = [tokens[i].key for i in where]
+    if any(k in DIFFERENCE_KEYS for k in keys):
+        return False
+    if any(k in SAMENESS_KEYS for k in keys):
+        return True
+    # "X and Y are high": two subjects sharing one level.
+    for n, key in enumerate(keys):
+        if key != "and":
+            continue
+        for m in range(n + 1, min(len(keys), n + 5)):
+            if keys[m] in _COPULA_KEYS:
+                if any(k in _LEVEL_KEYS for k in keys[m + 1 : m + 3]):
+                    return True
+                break
+    return False
