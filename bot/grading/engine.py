@@ -20,6 +20,7 @@ from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
 from bot.grading.rubric import (
     CompiledKeyPoint,
     CompiledRubric,
+    RecallTable,
     Rubric,
     Variant,
     rubric_for,
@@ -88,6 +89,10 @@ RECALL_FULL = 0.7
 TOPIC_SOFT_AT = 0.7
 TOPIC_FULL_AT = 0.95
 TOPIC_SPAN = TOPIC_FULL_AT - TOPIC_SOFT_AT
+# Derived claims: share of a claim's similarity from its soft recall, and the recall that
+# counts fully (see claim_similarity).
+CLAIM_RECALL_BLEND = 0.5
+CLAIM_RECALL_FULL = 0.7
 # Reference recall: a reference word counts from RECALL_SOFT_AT (cosine to the closest
 # answer word) up to fully for the word itself.
 RECALL_SOFT_AT = 0.4
@@ -133,7 +138,10 @@ def grade(
     contradicted: list[tuple[str, str, str]] = []  # (point, the user's words, reason)
     for point in compiled.key_points:
         match = best_match(point, view)
-        status, credit = _status_and_credit(match.similarity)
+        similarity = match.similarity
+        if point.recall is not None and not match.negated:
+            similarity = claim_similarity(similarity, table_recall(point.recall, view))
+        status, credit = _status_and_credit(similarity)
         snippet = view.snippet_for(match.span, match.wanted) if match.span else None
         if match.negated and status != "missed":
             contradicted.append((point.point.text, snippet or "", match.reason))
@@ -142,7 +150,7 @@ def grade(
             KeyPointResult(
                 text=point.point.text,
                 status=status,
-                similarity=round(match.similarity, 4),
+                similarity=round(similarity, 4),
                 snippet=snippet,
                 weight=point.point.weight,
                 required=point.point.required,
@@ -260,14 +268,19 @@ def reference_recall(view: AnswerView, compiled: CompiledRubric) -> float:
     count). Words the prompt also uses weigh RECALL_PROMPT_WEIGHT: every answer echoes
     the question, so echoing it says little about understanding.
     """
+    table = compiled.recall_table
+    return table_recall(table, view) if table is not None else 0.0
+
+
+def table_recall(table: RecallTable, view: AnswerView) -> float:
+    """reference_recall for any table of words (the reference's, or one claim's)."""
     import numpy as np
 
-    table = compiled.recall_table
-    if table is None or not table.total:
+    if not table.total:
         return 0.0
     positions = view.positions
-    exact = np.fromiter((k in positions for k in table.keys), dtype=bool, count=len(table.keys))
-    credit = exact.astype(np.float32)
+    credit = np.fromiter((k in positions for k in table.keys), dtype=bool, count=len(table.keys))
+    credit = credit.astype(np.float32)
     relation = view.relation
     if relation is not None and len(relation.best_for_rubric) and table.rows.size:
         known = table.rows >= 0
@@ -275,6 +288,15 @@ def reference_recall(view: AnswerView, compiled: CompiledRubric) -> float:
         soft = np.clip((best - RECALL_SOFT_AT) / (1.0 - RECALL_SOFT_AT), 0.0, 1.0)
         credit[known] = np.maximum(credit[known], soft)
     return float(credit @ table.weights) / table.total
+
+
+def claim_similarity(window: float, recall: float) -> float:
+    """A derived claim's similarity: its best window, blended with how much of the claim
+    the answer says anywhere (claim recall, full at CLAIM_RECALL_FULL): claims split from
+    a reference are sentences, and a paraphrase spreads their words further than a window."""
+    return (1 - CLAIM_RECALL_BLEND) * window + CLAIM_RECALL_BLEND * min(
+        1.0, recall / CLAIM_RECALL_FULL
+    )
 
 
 def _status_and_credit(similarity: float) -> tuple[str, float]:

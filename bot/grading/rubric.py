@@ -246,6 +246,7 @@ class Variant:
 class CompiledKeyPoint:
     point: RubricKeyPoint
     variants: tuple[Variant, ...]
+    recall: RecallTable | None = None  # derived claims only: its words as a recall table
 
 
 @dataclass(slots=True)
@@ -297,6 +298,11 @@ class CompiledRubric:
             if key in prompt_keys:
                 weight *= PROMPT_TERM_DISCOUNT
             term_weight[key] = weight
+        reference_tokens = tokenize(clean_markup(rubric.reference))
+        vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
+        from bot.grading.meaning import RubricMeaning
+
+        meaning = RubricMeaning.build(vocabulary)
         compiled_points = []
         for kp, variants in zip(rubric.key_points, tokenized, strict=True):
             built = []
@@ -325,14 +331,17 @@ class CompiledRubric:
                         polarity=PointPolarity.of(toks, keys, opposites),
                     )
                 )
-            compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built)))
-        reference_tokens = tokenize(clean_markup(rubric.reference))
-        vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
+            recall = None
+            if rubric.auto_key_points and built:
+                # A claim derived from a reference: also how much of it the answer says
+                # anywhere, softly (see engine.claim_recall).
+                text, toks = variants[0]
+                recall = RecallTable.build(
+                    built[0].keys, prompt_keys, meaning, aside_keys(clean_markup(text), toks)
+                )
+            compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built), recall=recall))
         key_point_words = tuple(t.key for variants in tokenized for t in variants[0][1])
         reference_keys = frozenset(t.key for t in reference_tokens if t.content)
-        from bot.grading.meaning import RubricMeaning
-
-        meaning = RubricMeaning.build(vocabulary)
         return cls(
             key_points=tuple(compiled_points),
             term_weight=term_weight,
@@ -363,7 +372,7 @@ class CompiledRubric:
 
 # Reference recall (engine.reference_recall): how much a reference word the prompt also
 # uses weighs, relative to its information.
-RECALL_PROMPT_WEIGHT = 0.25
+RECALL_PROMPT_WEIGHT = 0.1
 
 
 @dataclass(slots=True)
