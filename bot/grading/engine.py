@@ -8,14 +8,15 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import repeat
+from itertools import pairwise, repeat
+from operator import mul
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
 from bot.grading import polarity
-from bot.grading.meaning import COMMON_RANK, Relation, relate
+from bot.grading.meaning import COMMON_RANK, Relation, RubricMeaning, relate
 from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
 from bot.grading.rubric import (
     CompiledKeyPoint,
@@ -329,7 +330,16 @@ class AnswerView:
     content_count: int
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
     negation_at: list[int] = field(default_factory=list)  # token indices of negation words
-    universal_at: list[int] = field(default_factory=list)  # token indices of "every", "any"..
+    valence_at: list[int] = field(default_factory=list)  # token indices of "poorly", "fails"..
+    _universal_at: list[int] | None = None
+
+    @property
+    def universal_at(self) -> list[int]:
+        """Token indices of "every", "any", "all", "always" (found on first use)."""
+        if self._universal_at is None:
+            self._universal_at = [i for i, t in enumerate(self.tokens) if t.key in UNIVERSAL_KEYS]
+        return self._universal_at
+
     negation_max_words: int = NEGATION_MAX_WORDS
     # Rubric key -> (content position, strength) of answer words that may stand for it.
     soft: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
@@ -337,7 +347,16 @@ class AnswerView:
     linked: dict[str, frozenset[str]] = field(default_factory=dict)
     # Key -> how strongly the answer has it: 1 for its own words, less for soft links.
     strength: dict[str, float] = field(default_factory=dict)
-    relation: Relation | None = None
+    meaning: RubricMeaning | None = None
+    _relation: Relation | None = None
+
+    @property
+    def relation(self) -> Relation | None:
+        """How close the answer comes to the rubric's words (meaning.relate), worked out on
+        first use: only reference recall and the topical test need it."""
+        if self._relation is None and self.meaning is not None and self.positions:
+            self._relation = relate(self.meaning, list(self.positions))
+        return self._relation
 
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
@@ -368,20 +387,20 @@ class AnswerView:
                 sentence_spans.append((first, pos))
                 first = pos
         soft: dict[str, list[tuple[int, float]]] = {}
-        linked: dict[str, frozenset[str]] = {}
+        linked: dict[str, set[str]] = {}
         strength = dict.fromkeys(positions, 1.0)
-        relation = None
-        if compiled.meaning is not None and positions:
-            relation = relate(compiled.meaning, list(positions), compiled.vocabulary)
-            for rubric_key, pairs in relation.links.items():
-                found = []
-                for answer_key, power in pairs:
-                    found.extend((p, power) for p in positions[answer_key])
-                    if power > strength.get(rubric_key, 0.0):
-                        strength[rubric_key] = power
+        meaning = compiled.meaning
+        if meaning is not None and meaning.links:
+            links = meaning.links
+            for answer_key in links.keys() & positions.keys():
+                found = positions[answer_key]
+                for point_word, power in links[answer_key]:
+                    soft.setdefault(point_word, []).extend((p, power) for p in found)
+                    linked.setdefault(point_word, set()).add(answer_key)
+                    if power > strength.get(point_word, 0.0):
+                        strength[point_word] = power
+            for found in soft.values():
                 found.sort()
-                soft[rubric_key] = found
-                linked[rubric_key] = frozenset(a for a, _ in pairs)
         return cls(
             text=text,
             tokens=tokens,
@@ -394,12 +413,16 @@ class AnswerView:
             content_count=n,
             folded=folded,
             negation_at=[i for i, t in enumerate(tokens) if t.negation],
-            universal_at=[i for i, t in enumerate(tokens) if t.key in UNIVERSAL_KEYS],
+            valence_at=(
+                [i for i, t in enumerate(tokens) if t.key in polarity.VALENCE_KEYS]
+                if not polarity.VALENCE_KEYS.isdisjoint(positions)
+                else []
+            ),
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
             soft=soft,
-            linked=linked,
+            linked={k: frozenset(v) for k, v in linked.items()},
             strength=strength,
-            relation=relation,
+            meaning=meaning,
         )
 
     def snippet(self, span: tuple[int, int]) -> str:
@@ -415,10 +438,18 @@ class AnswerView:
         """The user's words for a match: from the first to the last matched word in the
         sentence holding most of them, widened to the words that qualify them there
         ("generalises poorly", "does not reduce"), so the quote carries the meaning."""
-        matched = self.matched_tokens(span, set(wanted)) if wanted else []
-        if not matched:
-            return self.snippet(span)
         tokens = self.tokens
+        first_token = tokens[self.content_index[span[0]]]
+        if not (self.negation_at or self.valence_at) and (
+            first_token.sentence == tokens[self.content_index[span[1] - 1]].sentence
+        ):
+            return self.snippet(span)  # the window starts and ends with matched words
+        matched = self.matched_tokens(span, set(wanted)) if wanted else []
+        in_window = sum(1 for p in range(span[0], span[1]) if self.keys[p] in wanted)
+        if not matched or 2 * len(matched) <= in_window:
+            # No sentence holds most of the matched words (a line break inside a phrase
+            # splits it, too): the whole window.
+            return self.snippet(span)
         first, last = matched[0], matched[-1]
         for i in polarity.region(tokens, first, last, tokens[first].sentence):
             if tokens[i].negation or tokens[i].key in polarity.VALENCE_KEYS:
@@ -586,8 +617,7 @@ def _first_best_variant(
 
 def _reach(variant: Variant, strength: dict[str, float]) -> float:
     """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
-    get = strength.get
-    present = sum(w * get(k, 0.0) for w, k in zip(variant.weights, variant.keys, strict=True))
+    present = sum(map(mul, variant.weights, map(strength.get, variant.keys, repeat(0.0))))
     if not present:
         return 0.0
     ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
@@ -597,17 +627,20 @@ def _reach(variant: Variant, strength: dict[str, float]) -> float:
 def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
     """The match with its polarity judged (bot.grading.polarity), on the first tied
     window that does not contradict the variant."""
-    wanted = set(variant.keys)
-    for key in variant.keys:
-        wanted |= view.linked.get(key, frozenset())
+    frozen = variant.key_set
+    linked = view.linked
+    if linked and not linked.keys().isdisjoint(frozen):
+        wanted = set(frozen)
+        for key in variant.keys:
+            found = linked.get(key)
+            if found:
+                wanted |= found
+        frozen = frozenset(wanted)
     if match.span is None or len(variant.keys) > view.negation_max_words:
-        return Match(
-            match.similarity, match.span, False, match.alternatives, wanted=frozenset(wanted)
-        )
+        return Match(match.similarity, match.span, False, match.alternatives, wanted=frozen)
     first_reason = ""
-    frozen = frozenset(wanted)
     for span in (match.span, *match.alternatives):
-        reason = _contradiction(span, variant, view, wanted)
+        reason = _contradiction(span, variant, view, frozen)
         if not reason:
             return Match(match.similarity, span, False, wanted=frozen)
         first_reason = first_reason or reason
@@ -615,17 +648,25 @@ def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
 
 
 def _contradiction(
-    span: tuple[int, int], variant: Variant, view: AnswerView, wanted: set[str]
+    span: tuple[int, int], variant: Variant, view: AnswerView, wanted: frozenset[str]
 ) -> str:
     """Why the window contradicts the variant ("negation", "opposite:<word>", "alike"),
     or "" when it does not. Judged in the sentence holding most of the matched words."""
+    point = variant.polarity
+    if not (
+        view.negation_at
+        or view.valence_at
+        or variant.negations
+        or (point.opposite_of and not point.opposite_of.keys().isdisjoint(view.positions))
+        or point.difference
+    ):
+        return ""  # nothing in the answer could contradict the variant
     tokens = view.tokens
     matched = view.matched_tokens(span, wanted)
     if not matched:
         return ""
     sentence = tokens[matched[0]].sentence
     where = polarity.region(tokens, matched[0], matched[-1], sentence)
-    point = variant.polarity
     negated = view.is_negated(span, tuple(wanted)) if view.negation_at else False
     failures = polarity.valence(tokens, where)
     if (int(negated) + failures + variant.negations + point.valence) % 2 and (
@@ -687,17 +728,18 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
     """
     occurrences: list[tuple[int, int]] = []  # (content position, variant key index)
     positions = view.positions
-    soft = view.soft
     softened: list[tuple[int, int, float]] | None = None
     for k, key in enumerate(variant.keys):
         found = positions.get(key)
         if found:
             occurrences += zip(found, repeat(k))
-        linked = soft.get(key)
-        if linked:
-            if softened is None:
-                softened = []
-            softened += [(p, k, power) for p, power in linked]
+    soft = view.soft
+    if soft and not soft.keys().isdisjoint(variant.key_set):
+        softened = []
+        for k, key in enumerate(variant.keys):
+            linked = soft.get(key)
+            if linked:
+                softened += [(p, k, power) for p, power in linked]
     if softened:
         return _soft_overlap(variant, view, occurrences, softened)
     if not occurrences:
@@ -741,9 +783,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
                 start += 1
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
-    return _finish_overlap(
-        variant, view, best_weight, best_distinct, best_spans, ((p, k) for p, k in occurrences)
-    )
+    return _finish_overlap(variant, view, best_weight, best_distinct, best_spans, occurrences)
 
 
 def _soft_overlap(
@@ -992,8 +1032,10 @@ def copied(view: AnswerView, compiled: CompiledRubric) -> Copy | None:
         return None
     keys = [t.key for t in tokens]
     covered = [False] * n
-    for i in range(n - COPY_RUN + 1):
-        if tuple(keys[i : i + COPY_RUN]) in shingles:
+    starts = compiled.copy_starts
+    last_start = n - COPY_RUN
+    for i in [i for i, pair in enumerate(pairwise(keys)) if pair in starts]:
+        if i <= last_start and tuple(keys[i : i + COPY_RUN]) in shingles:
             covered[i : i + COPY_RUN] = [True] * COPY_RUN
     lifted = sum(covered)
     whole = is_copy_of_reference(view, compiled)

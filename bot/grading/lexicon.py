@@ -36,6 +36,8 @@ OPPOSITE_PREFIXES = (
     ("over", "under"),
     ("under", "over"),
 )
+# Keys are indexed by their first letters, to find other forms of a word (meaning).
+FORM_PREFIX = 4
 # Rank given to a key GloVe does not list among its frequent words: rare, so informative.
 UNSEEN_RANK = 200_000
 # Numbers are not in the tables; a number in a reference is often a worked example, so
@@ -56,7 +58,21 @@ class Lexicon:
     quantized: np.ndarray  # int8, unit vector x QUANT_SCALE per row
     _synonyms: dict[str, str]  # key -> space-separated keys (split on first use)
     _antonyms: dict[str, str]
+    keys: list[str]  # row -> key
     load_seconds: float = 0.0
+    _by_start: dict[str, list[str]] | None = None
+
+    def keys_starting(self, start: str) -> list[str]:
+        """Keys that begin with `start` (which must be FORM_PREFIX letters long)."""
+        if len(start) != FORM_PREFIX:
+            return []
+        if self._by_start is None:
+            index: dict[str, list[str]] = {}
+            for key in self.keys:
+                if len(key) >= FORM_PREFIX:
+                    index.setdefault(key[:FORM_PREFIX], []).append(key)
+            self._by_start = index
+        return self._by_start.get(start, [])
 
     @property
     def nbytes(self) -> int:
@@ -159,6 +175,7 @@ def load(directory: Path) -> Lexicon:
         quantized=quantized,
         _synonyms=_read_map(directory / "synonyms.txt"),
         _antonyms=_read_map(directory / "antonyms.txt"),
+        keys=keys,
     )
     lexicon.load_seconds = time.perf_counter() - start
     return lexicon

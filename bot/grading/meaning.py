@@ -1,7 +1,9 @@
 """Soft word matching: which answer words mean (nearly) what a rubric word means.
 
-A rubric's words are compiled once (`RubricMeaning.build`); each answer then costs one
-small matrix product between the answer's distinct words and the rubric's (`relate`).
+A rubric's words are compiled once (`RubricMeaning.build`), with every table word that may
+stand for a key-point word; an answer then looks its words up (`RubricMeaning.links`), and
+when its closeness to the rubric as a whole is needed (reference recall, the topical test)
+costs one small matrix product between its distinct words and the rubric's (`relate`).
 Two words are related when WordNet lists them as synonyms or their GloVe vectors are
 close, and never when they are opposites (WordNet antonyms, un-/non-/over-/under- pairs,
 "~increase" against "~decrease"): GloVe puts "minimum" next to "maximum".
@@ -13,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.grading.lexicon import OPPOSITE_PREFIXES, QUANT_SCALE, Lexicon, lexicon
+from bot.grading.lexicon import FORM_PREFIX, OPPOSITE_PREFIXES, QUANT_SCALE, Lexicon, lexicon
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,14 +38,17 @@ class RubricMeaning:
     opposite_of: dict[str, tuple[int, ...]]  # any key -> rubric rows it is opposite to
     information: dict[str, float]  # every rubric key -> how much it says
     lexicon: Lexicon
-    synonym_keys: frozenset[str] = frozenset()  # keys of synonym_of
     topical_rows: Any = None  # numpy bool per row: a word that says what the topic is
     centroid: Any = None  # numpy float32 unit vector: the rubric's words, information-weighted
-    neighbour_rows: Any = None  # numpy bool per row: rare enough for plain neighbour links
-    prefix_index: dict[str, list[int]] = field(default_factory=dict)  # key start -> rows
+    # Any answer key -> the key-point words it may stand for, with the strength of the
+    # link (see the link rules above): worked out once per rubric against the whole table,
+    # so an answer only looks its words up.
+    links: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, vocabulary: Iterable[str]) -> RubricMeaning:
+    def build(cls, vocabulary: Iterable[str], point_words: Iterable[str] = ()) -> RubricMeaning:
+        """`vocabulary`: every rubric word; `point_words`: the key points' words, which
+        answer words may stand for."""
         import numpy as np
 
         lex = lexicon()
@@ -56,10 +61,6 @@ class RubricMeaning:
             else np.zeros((0, lex.quantized.shape[1]), dtype=np.float32)
         )
         ranks = np.array([lex.rank(k) for k in keys], dtype=np.int64)
-        prefix_index: dict[str, list[int]] = {}
-        for i, key in enumerate(keys):
-            if len(key) >= FORM_MIN_PREFIX:
-                prefix_index.setdefault(key[:FORM_MIN_PREFIX], []).append(i)
         synonym_of: dict[str, list[int]] = {}
         opposite_of: dict[str, list[int]] = {}
         for i, key in enumerate(keys):
@@ -75,12 +76,63 @@ class RubricMeaning:
             opposite_of={k: tuple(v) for k, v in opposite_of.items()},
             information={k: lex.information(k) for k in vocabulary},
             lexicon=lex,
-            synonym_keys=frozenset(synonym_of),
             topical_rows=ranks >= COMMON_RANK,
-            neighbour_rows=ranks >= NEIGHBOUR_MIN_RANK,
             centroid=_centroid(ranks, matrix),
-            prefix_index=prefix_index,
+            links=_links(lex, sorted(set(point_words)), frozenset(vocabulary)),
         )
+
+
+# Table rows compared with a rubric's words at a time when finding neighbours.
+_CHUNK = 8192
+
+
+def _links(
+    lex: Lexicon, point_words: Sequence[str], vocabulary: frozenset[str]
+) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Answer key -> (key-point word, strength) for every table word that may stand for
+    a key-point word: synonyms, other forms, and plain neighbours (see the rules above)."""
+    import numpy as np
+
+    found: dict[str, dict[str, float]] = {}
+
+    def add(answer_key: str, point_word: str, strength: float) -> None:
+        if answer_key == point_word:
+            return
+        row = found.setdefault(answer_key, {})
+        if strength > row.get(point_word, 0.0):
+            row[point_word] = strength
+
+    known = [k for k in point_words if k in lex.rows and not k[:1].isdigit()]
+    for word in known:
+        opposite = lex.antonyms(word) | prefix_variants(word)
+        for other in sorted(lex.synonyms(word) - opposite):
+            add(other, word, SYNONYM_STRENGTH)
+        for other in lex.keys_starting(word[:FORM_MIN_PREFIX]):
+            if (
+                other not in opposite
+                and same_word(other, word)
+                and lex.similarity(other, word) >= FORM_MIN_COSINE
+            ):
+                add(other, word, FORM_STRENGTH)
+    rare = [k for k in known if lex.rank(k) >= NEIGHBOUR_MIN_RANK]
+    if rare:
+        words = lex.rows_matrix([lex.rows[k] for k in rare])
+        total = lex.quantized.shape[0]
+        for start in range(0, total, _CHUNK):
+            block = lex.rows_matrix(range(start, min(total, start + _CHUNK)))
+            close = np.argwhere(words @ block.T >= NEIGHBOUR_MIN_COSINE)
+            for i, j in close.tolist():
+                other = lex.keys[start + j]
+                word = rare[i]
+                if (
+                    other in vocabulary
+                    or lex.ranks[start + j] < NEIGHBOUR_MIN_RANK
+                    or same_word(other, word)
+                    or lex.are_opposites(other, word)
+                ):
+                    continue
+                add(other, word, NEIGHBOUR_STRENGTH)
+    return {k: tuple(sorted(v.items())) for k, v in sorted(found.items())}
 
 
 # Words this frequent ("is"-like verbs, "time", "people") are left out of a text's centroid.
@@ -119,8 +171,6 @@ def prefix_variants(key: str) -> frozenset[str]:
 class Relation:
     """How one answer's words relate to one rubric's words."""
 
-    # Rubric key -> (answer key, strength) for answer words that may stand for it.
-    links: dict[str, list[tuple[str, float]]]
     # Per rubric row: the best cosine of any answer word (opposites excluded).
     best_for_rubric: np.ndarray
     # Answer key -> best cosine to any rubric word that is not a common word (opposites
@@ -140,7 +190,7 @@ class Relation:
 SYNONYM_STRENGTH = 0.9
 FORM_STRENGTH = 0.9
 FORM_MIN_COSINE = 0.55
-FORM_MIN_PREFIX = 4
+FORM_MIN_PREFIX = FORM_PREFIX
 NEIGHBOUR_STRENGTH = 0.5
 NEIGHBOUR_MIN_COSINE = 0.8
 NEIGHBOUR_MIN_RANK = 1000
@@ -158,35 +208,25 @@ def same_word(a: str, b: str) -> bool:
     return len(a) >= FORM_MIN_PREFIX and len(b) - len(a) <= FORM_MAX_EXTRA and b.startswith(a)
 
 
-def relate(
-    meaning: RubricMeaning,
-    answer_keys: Sequence[str],
-    own_words: frozenset[str] = frozenset(),
-) -> Relation:
-    """Relate an answer's distinct keys to the rubric's words (see the link rules above).
-
-    Answer words in `own_words` (the rubric's own vocabulary) keep the meaning the rubric
-    gives them and only link as synonyms or other forms: an answer's "bias" never stands
-    for the rubric's "variance".
-    """
+def relate(meaning: RubricMeaning, answer_keys: Sequence[str]) -> Relation:
+    """How close the answer's distinct words come to the rubric's: per rubric word and per
+    answer word, the best cosine (synonyms count SYNONYM_COSINE, opposites 0), and the
+    cosine of their centroids. One small matrix product."""
     import numpy as np
 
     if not meaning.keys:
-        return Relation({}, np.zeros(0, dtype=np.float32), {})
+        return Relation(np.zeros(0, dtype=np.float32), {})
     lex = meaning.lexicon
     rows = lex.rows
     known = [k for k in answer_keys if k in rows]
     if not known:
-        return Relation({}, np.zeros(len(meaning.keys), dtype=np.float32), {})
+        return Relation(np.zeros(len(meaning.keys), dtype=np.float32), {})
     answer_rows = np.fromiter((rows[k] for k in known), dtype=np.int64, count=len(known))
     vectors = lex.quantized[answer_rows].astype(np.float32)
     vectors *= 1.0 / QUANT_SCALE
     sims = meaning.matrix @ vectors.T  # (rubric words, answer words)
     synonym_of = meaning.synonym_of
     opposite_of = meaning.opposite_of
-    prefix_index = meaning.prefix_index
-    links: dict[str, list[tuple[str, float]]] = {}
-    keys = meaning.keys
     for j, key in enumerate(known):
         found = opposite_of.get(key)
         if found:
@@ -195,36 +235,12 @@ def relate(
         if found:
             column = list(found)
             sims[column, j] = np.maximum(sims[column, j], SYNONYM_COSINE)
-            for i in found:
-                links.setdefault(keys[i], []).append((key, SYNONYM_STRENGTH))
-        found = prefix_index.get(key[:FORM_MIN_PREFIX])
-        if found:
-            for i in found:
-                other = keys[i]
-                if other != key and sims[i, j] >= FORM_MIN_COSINE and same_word(key, other):
-                    links.setdefault(other, []).append((key, FORM_STRENGTH))
-    answer_ranks = lex.ranks[answer_rows]
-    # Plain neighbours: very close, both words not among the most frequent, and the answer
-    # word not one the rubric uses itself.
-    may_stand_in = answer_ranks >= NEIGHBOUR_MIN_RANK
-    if own_words:
-        may_stand_in &= np.fromiter((k not in own_words for k in known), dtype=bool)
-    close = (sims >= NEIGHBOUR_MIN_COSINE) & meaning.neighbour_rows[:, None] & may_stand_in
-    if close.any():
-        for i, j in np.argwhere(close).tolist():
-            answer_key, rubric_key = known[j], keys[i]
-            if answer_key == rubric_key or same_word(answer_key, rubric_key):
-                continue
-            if answer_key in synonym_of and i in synonym_of[answer_key]:
-                continue
-            links.setdefault(rubric_key, []).append((answer_key, NEIGHBOUR_STRENGTH))
     topical = sims[meaning.topical_rows]
     best = topical.max(axis=0).tolist() if len(topical) else [0.0] * len(known)
-    best_for_answer = dict(zip(known, best, strict=True))
-    answer_centroid = _centroid(answer_ranks, vectors)
+    answer_centroid = _centroid(lex.ranks[answer_rows], vectors)
     centroid_cosine = (
         float(answer_centroid @ meaning.centroid)
         if answer_centroid is not None and meaning.centroid is not None
         else 0.0
     )
-    return Relation(links, sims.max(axis=1), best_for_answer, centroid_cosine)
+    return Relation(sims.max(axis=1), dict(zip(known, best, strict=True)), centroid_cosine)

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from bot.grading.text import Token, stem_word
 
-# Failure and loss: they reverse what they qualify, like a negation.
+# Failure and loss: they reverse what they qualify, like a negation. Verbs, adjectives
+# and adverbs only: a noun ("a high-variance failure") names a problem, it denies nothing.
 _VALENCE_WORDS = (
     "poor",
     "poorly",
@@ -34,9 +35,7 @@ _VALENCE_WORDS = (
     "fails",
     "failed",
     "failing",
-    "failure",
     "unable",
-    "inability",
 )
 VALENCE_KEYS = frozenset(stem_word(w) for w in _VALENCE_WORDS)
 
@@ -65,6 +64,8 @@ _LEVEL_KEYS = frozenset(
     [stem_word(w) for w in ("high", "low", "large", "small", "big", "poor", "good", "bad")]
     + ["~increase", "~decrease", "~maximum", "~minimum"]
 )
+# Any of these in an answer means says_alike may hold somewhere in it.
+ALIKE_HINTS = SAMENESS_KEYS | {"and"}
 # How far around the matched words a qualifier is looked for, in tokens.
 BEFORE = 3
 AFTER = 3

@@ -240,6 +240,7 @@ class Variant:
     from_prompt: tuple[bool, ...]  # per key: the question's prompt uses this word
     universal: bool = False  # says "every", "any", "all" or "always"
     polarity: PointPolarity = NO_POLARITY  # what would contradict it (bot.grading.polarity)
+    key_set: frozenset[str] = frozenset()  # keys, as a set
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +276,7 @@ class CompiledRubric:
     recall_table: RecallTable | None = None
     # Runs of COPY_RUN word keys of the reference (copy checks).
     copy_shingles: frozenset[tuple[str, ...]] = frozenset()
+    copy_starts: frozenset[tuple[str, str]] = frozenset()  # their first two words
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -302,7 +304,7 @@ class CompiledRubric:
         vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
         from bot.grading.meaning import RubricMeaning
 
-        meaning = RubricMeaning.build(vocabulary)
+        meaning = RubricMeaning.build(vocabulary, term_weight)
         compiled_points = []
         for kp, variants in zip(rubric.key_points, tokenized, strict=True):
             built = []
@@ -329,6 +331,7 @@ class CompiledRubric:
                         from_prompt=tuple(k in prompt_keys for k in keys),
                         universal=any(t.key in UNIVERSAL_KEYS for t in toks),
                         polarity=PointPolarity.of(toks, keys, opposites),
+                        key_set=frozenset(keys),
                     )
                 )
             recall = None
@@ -360,7 +363,8 @@ class CompiledRubric:
             ),
             meaning=meaning,
             prompt_keys=frozenset(prompt_keys),
-            copy_shingles=_shingles([t.key for t in reference_tokens]),
+            copy_shingles=(shingles := _shingles([t.key for t in reference_tokens])),
+            copy_starts=frozenset(run[:2] for run in shingles),
             recall_table=RecallTable.build(
                 reference_keys,
                 prompt_keys,
