@@ -136,6 +136,7 @@ def grade(
 
     results: list[KeyPointResult] = []
     credits: list[float] = []
+    substantive = False  # some credited point matched a word that is not a common one
     contradicted: list[tuple[str, str, str]] = []  # (point, the user's words, reason)
     for point in compiled.key_points:
         match = best_match(point, view)
@@ -145,8 +146,10 @@ def grade(
         status, credit = _status_and_credit(similarity)
         snippet = view.snippet_for(match.span, match.wanted) if match.span else None
         if match.negated and status != "missed":
-            contradicted.append((point.point.text, snippet or "", match.reason))
+            contradicted.append((point.point.text, match.quote or snippet or "", match.reason))
             status, credit, snippet = "missed", 0.0, None
+        if status != "missed" and not substantive and match.span is not None:
+            substantive = view.has_uncommon_word(match.span, match.wanted)
         results.append(
             KeyPointResult(
                 text=point.point.text,
@@ -192,7 +195,7 @@ def grade(
         flags.append(Flag("copied_reference", copy.message(seen_reference)))
         if seen_reference:
             cap(COPY_CAP if copy.whole else score * (1.0 - copy.share), "copied_reference")
-    if is_off_topic(view, compiled, results):
+    if not substantive and is_off_topic(view, compiled):
         flags.append(Flag("off_topic", "The answer does not address this question."))
         cap(OFF_TOPIC_CAP, "off_topic")
     if any(r.required and r.status == "missed" for r in results):
@@ -434,6 +437,24 @@ class AnswerView:
             snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
         return snippet
 
+    def quote(self, token_indices: Sequence[int]) -> str:
+        """The user's words from the first to the last of these tokens, shortened."""
+        first, last = min(token_indices), max(token_indices)
+        text = " ".join(self.text[self.tokens[first].start : self.tokens[last].end].split())
+        if len(text) > SNIPPET_CHARS:
+            text = text[: SNIPPET_CHARS - 1].rstrip() + "…"
+        return text
+
+    def has_uncommon_word(self, span: tuple[int, int], wanted: frozenset[str]) -> bool:
+        """Whether a matched word in the window is not among the common words (or
+        unknown to the tables, which only leaves out rare words)."""
+        lexicon = self.meaning.lexicon if self.meaning is not None else None
+        for p in range(span[0], span[1]):
+            key = self.keys[p]
+            if key in wanted and (lexicon is None or lexicon.rank(key) >= COMMON_RANK):
+                return True
+        return False
+
     def snippet_for(self, span: tuple[int, int], wanted: frozenset[str]) -> str:
         """The user's words for a match: from the first to the last matched word in the
         sentence holding most of them, widened to the words that qualify them there
@@ -547,6 +568,7 @@ class Match:
     # Other windows with the same overlap, in answer order; negation picks among them.
     alternatives: tuple[tuple[int, int], ...] = ()
     reason: str = ""  # why it contradicts
+    quote: str = ""  # the user's words that contradict it
     wanted: frozenset[str] = frozenset()  # answer keys that stand for the variant's words
 
 
@@ -638,20 +660,22 @@ def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
         frozen = frozenset(wanted)
     if match.span is None or len(variant.keys) > view.negation_max_words:
         return Match(match.similarity, match.span, False, match.alternatives, wanted=frozen)
-    first_reason = ""
+    first: tuple[str, str] | None = None
     for span in (match.span, *match.alternatives):
-        reason = _contradiction(span, variant, view, frozen)
+        reason, quote = _contradiction(span, variant, view, frozen)
         if not reason:
             return Match(match.similarity, span, False, wanted=frozen)
-        first_reason = first_reason or reason
-    return Match(match.similarity, match.span, True, reason=first_reason, wanted=frozen)
+        first = first or (reason, quote)
+    assert first is not None
+    return Match(match.similarity, match.span, True, reason=first[0], quote=first[1], wanted=frozen)
 
 
 def _contradiction(
     span: tuple[int, int], variant: Variant, view: AnswerView, wanted: frozenset[str]
-) -> str:
-    """Why the window contradicts the variant ("negation", "opposite:<word>", "alike"),
-    or "" when it does not. Judged in the sentence holding most of the matched words."""
+) -> tuple[str, str]:
+    """Why the window contradicts the variant ("negation", "opposite:<word>", "alike")
+    and the user's words that do, or ("", "") when it does not. Judged in the sentence
+    holding most of the matched words."""
     point = variant.polarity
     if not (
         view.negation_at
@@ -660,11 +684,11 @@ def _contradiction(
         or (point.opposite_of and not point.opposite_of.keys().isdisjoint(view.positions))
         or point.difference
     ):
-        return ""  # nothing in the answer could contradict the variant
+        return "", ""  # nothing in the answer could contradict the variant
     tokens = view.tokens
     matched = view.matched_tokens(span, wanted)
     if not matched:
-        return ""
+        return "", ""
     sentence = tokens[matched[0]].sentence
     where = polarity.region(tokens, matched[0], matched[-1], sentence)
     negated = view.is_negated(span, tuple(wanted)) if view.negation_at else False
@@ -675,7 +699,10 @@ def _contradiction(
         # Polarities differ and something says so explicitly: "does not reduce variance"
         # against "reduces variance"; not "performs well" against "performs worse", which
         # is a matter of the words matched, not of polarity.
-        return "negation"
+        qualifiers = [
+            i for i in where if tokens[i].negation or tokens[i].key in polarity.VALENCE_KEYS
+        ]
+        return "negation", view.quote(matched + qualifiers)
     if point.opposite_of:
         # The subject of a claim may sit anywhere in its sentence ("Overfitting is when
         # ... both errors are high"), so opposites are looked for in all of it.
@@ -683,10 +710,12 @@ def _contradiction(
             tokens, polarity.sentence_range(tokens, matched[0]), point, view.folded
         )
         if opposite is not None:
-            return "opposite:" + view.text[opposite.start : opposite.end]
+            at = next(i for i, t in enumerate(tokens) if t is opposite)
+            word = view.text[opposite.start : opposite.end]
+            return "opposite:" + word, view.quote([*matched, at])
     if point.difference and polarity.says_alike(tokens, where):
-        return "alike"
-    return ""
+        return "alike", view.quote([*matched, where[-1]])
+    return "", ""
 
 
 def _match_variant(variant: Variant, view: AnswerView, beat: float = -1.0) -> Match:
@@ -735,11 +764,17 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
             occurrences += zip(found, repeat(k))
     soft = view.soft
     if soft and not soft.keys().isdisjoint(variant.key_set):
-        softened = []
+        # An answer word stands for one of the variant's words at most, and never for
+        # another one when it is one of them itself ("set" in "training set" is not also
+        # "fit").
+        strongest: dict[int, tuple[float, int]] = {}
+        own = variant.key_set
+        keys = view.keys
         for k, key in enumerate(variant.keys):
-            linked = soft.get(key)
-            if linked:
-                softened += [(p, k, power) for p, power in linked]
+            for p, power in soft.get(key, ()):
+                if keys[p] not in own and power > strongest.get(p, (0.0, 0))[0]:
+                    strongest[p] = (power, k)
+        softened = [(p, k, power) for p, (power, k) in strongest.items()]
     if softened:
         return _soft_overlap(variant, view, occurrences, softened)
     if not occurrences:
@@ -1116,9 +1151,7 @@ def topicality(view: AnswerView, compiled: CompiledRubric) -> float:
     return found / total if total else 0.0
 
 
-def is_off_topic(
-    view: AnswerView, compiled: CompiledRubric, results: Sequence[KeyPointResult]
-) -> bool:
+def is_off_topic(view: AnswerView, compiled: CompiledRubric) -> bool:
     """The answer shares neither words nor meaning with the question and the reference.
 
     Words: under OFF_TOPIC_WORDS of what it says is the rubric's vocabulary or close to
@@ -1128,8 +1161,6 @@ def is_off_topic(
     when it shares no words, while office chatter does not.
     """
     if view.content_count < 4:
-        return False
-    if any(r.similarity >= PARTIAL_AT for r in results):
         return False
     relation = view.relation
     meaning = relation.centroid_cosine if relation is not None else 0.0

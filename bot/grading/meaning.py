@@ -135,8 +135,9 @@ def _links(
     return {k: tuple(sorted(v.items())) for k, v in sorted(found.items())}
 
 
-# Words this frequent ("is"-like verbs, "time", "people") are left out of a text's centroid.
-CENTROID_MIN_RANK = 200
+# Words this frequent ("is", "time", "result", "next") are left out of a text's centroid:
+# everyday words point everywhere, so they would make office chatter look on topic.
+CENTROID_MIN_RANK = 400
 
 
 def _centroid(ranks: Any, matrix: Any) -> Any:
