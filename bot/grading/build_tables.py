@@ -29,8 +29,9 @@ What is written:
   frequency rank of each key's most frequent word, which says how informative it is.
 * ``synonyms.txt`` / ``antonyms.txt``: ``key<TAB>key key ...`` from WordNet 3.0, keyed by
   the same stems, for table keys only. Synonyms share a synset that is among the first
-  senses of both words; antonyms are WordNet's antonym pointers (direct, and through
-  "similar to" for adjectives), plus un-/non-/in-/dis- and over-/under- prefix pairs.
+  senses of both words and have a cosine of at least 0.6 (which drops most rare senses:
+  "grade" / "rank", "meant" / "average"); antonyms are WordNet's antonym pointers (direct,
+  and through "similar to" for adjectives), plus un-/non- and over-/under- prefix pairs.
 * ``meta.json``: sizes, sources with their SHA-256, and the tokenizer fingerprint.
 """
 
@@ -62,7 +63,7 @@ MAX_WORDS = 100_000
 # WordNet lists a word's senses most frequent first. Synonyms: see build_wordnet; antonyms
 # come from a word's first ANTONYM_SENSES senses.
 SENSE_SUM = 1
-SYNONYM_MIN_COSINE = 0.3
+SYNONYM_MIN_COSINE = 0.6
 ANTONYM_SENSES = 3
 _WORD = re.compile(r"^[a-z][a-z0-9]*$")
 _POS = ("noun", "verb", "adj", "adv")
@@ -270,7 +271,8 @@ def build_wordnet(
     that word can be; a concept key (``~decrease``) for the concept's own name. A
     synonym pair shares a synset that is a main sense of both words (the sum of its
     places in the two sense lists is at most SENSE_SUM) and has vectors at least
-    SYNONYM_MIN_COSINE apart, which drops rare senses ("mean" as "nasty").
+    SYNONYM_MIN_COSINE apart, which drops most rare senses ("mean" as "nasty", "grade"
+    for "rank", "easy" for "slow").
     """
     row = {k: i for i, k in enumerate(keys)}
     key_set = set(keys)
