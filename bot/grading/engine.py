@@ -1124,7 +1124,8 @@ def topicality(view: AnswerView, compiled: CompiledRubric) -> float:
     Each distinct content word of the answer weighs its information (rare words more) and
     belongs to the topic when the rubric (question, reference, key points) uses it, or
     in part when its meaning is close to one of the rubric's words (GloVe cosine from
-    TOPIC_SOFT_AT). Common words ("time", "way") belong to no topic and weigh nothing.
+    TOPIC_SOFT_AT). Common words ("time", "data", "new") belong to no topic and weigh
+    nothing, unless the question itself uses them: "list" in "What is a linked list?".
     """
     meaning = compiled.meaning
     if meaning is None or not view.positions:
@@ -1133,10 +1134,11 @@ def topicality(view: AnswerView, compiled: CompiledRubric) -> float:
     relation = view.relation
     best = relation.best_for_answer if relation is not None else {}
     vocabulary = compiled.vocabulary
+    prompt = compiled.prompt_keys
     total = found = 0.0
     for key in view.positions:
         rank = lex.rank(key)
-        if rank < COMMON_RANK:
+        if rank < COMMON_RANK and key not in prompt:
             continue
         weight = math.log(rank + 50.0)
         total += weight
@@ -1145,9 +1147,7 @@ def topicality(view: AnswerView, compiled: CompiledRubric) -> float:
         else:
             cosine = best.get(key, 0.0)
             if cosine > TOPIC_SOFT_AT:
-                found += weight * min(
-                    1.0, (cosine - TOPIC_SOFT_AT) / (TOPIC_FULL_AT - TOPIC_SOFT_AT)
-                )
+                found += weight * min(1.0, (cosine - TOPIC_SOFT_AT) / TOPIC_SPAN)
     return found / total if total else 0.0
 
 
