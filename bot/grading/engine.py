@@ -77,6 +77,8 @@ KEYWORD_LIST_MAX_GLUE = 0.12
 # (centroid cosine with the rubric's words) under OFF_TOPIC_MEANING.
 OFF_TOPIC_WORDS = 0.2
 OFF_TOPIC_MEANING = 0.85
+# ... and it uses under this share of the reference's own words (shared_reference).
+OFF_TOPIC_REFERENCE = 0.12
 # A match made only of words the question itself uses restates the question.
 PROMPT_ONLY_FACTOR = 0.4
 
@@ -1118,6 +1120,21 @@ def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
     return False
 
 
+def shared_reference(view: AnswerView, compiled: CompiledRubric) -> float:
+    """Share of the reference's words (weighted as in reference recall: rarer words more,
+    the prompt's words little) the answer uses itself."""
+    table = compiled.recall_table
+    if table is None or not table.total:
+        return 0.0
+    positions = view.positions
+    found = sum(
+        float(weight)
+        for key, weight in zip(table.keys, table.weights, strict=True)
+        if key in positions
+    )
+    return found / table.total
+
+
 def topicality(view: AnswerView, compiled: CompiledRubric) -> float:
     """Share of what the answer says that belongs to the question's topic, in [0, 1].
 
@@ -1162,6 +1179,8 @@ def is_off_topic(view: AnswerView, compiled: CompiledRubric) -> bool:
     """
     if view.content_count < 4:
         return False
+    if shared_reference(view, compiled) >= OFF_TOPIC_REFERENCE:
+        return False  # it uses the reference's own words: "averaged" for "averages"
     relation = view.relation
     meaning = relation.centroid_cosine if relation is not None else 0.0
     if meaning >= OFF_TOPIC_MEANING:
