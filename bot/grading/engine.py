@@ -715,8 +715,11 @@ def _contradiction(
             at = next(i for i, t in enumerate(tokens) if t is opposite)
             word = view.text[opposite.start : opposite.end]
             return "opposite:" + word, view.quote([*matched, at])
-    if point.difference and polarity.says_alike(tokens, where):
-        return "alike", view.quote([*matched, where[-1]])
+    if point.difference:
+        wider = polarity.region(tokens, matched[0], matched[-1], sentence, polarity.ALIKE_AFTER)
+        alike = polarity.says_alike(tokens, wider)
+        if alike is not None:
+            return "alike", view.quote([*matched, alike])
     return "", ""
 
 

@@ -79,12 +79,15 @@ def _limit_reason(grade: Grade, escape: Escape) -> str | None:
         if len(missed) == 1:
             return f"a required point is missing: {names}"
         return f"required points are missing: {names}"
-    return {
-        "copied_reference": "held down: it repeats the published expected answer",
-        "off_topic": "the answer does not address this question",
-        "keyword_list": "a list of terms, not an explanation",
-        "too_short": "too short to explain anything",
-    }.get(limit or "")
+    return _REASONS.get(limit or "")
+
+
+_REASONS = {
+    "copied_reference": "held down: it repeats the published expected answer",
+    "off_topic": "the answer does not address this question",
+    "keyword_list": "a list of terms, not an explanation",
+    "too_short": "too short to explain anything",
+}
 
 
 def headline(grade: Grade, *, markup: bool = True, escape: Escape = escape_mrkdwn) -> str:
@@ -99,13 +102,14 @@ def headline(grade: Grade, *, markup: bool = True, escape: Escape = escape_mrkdw
         score = f"*{score}*"
     parts = [score]
     reason = _limit_reason(grade, escape if markup else plain)
-    if grade.limited_by in ("off_topic", "too_short"):
-        parts.append(reason or "")
-    else:
-        parts.append(coverage_summary(grade))
-        if reason:
-            parts.append(reason)
-    return " · ".join(p for p in parts if p)
+    for code in ("off_topic", "too_short"):
+        # Said even when the score was already below the cap.
+        if grade.limited_by == code or (reason is None and grade.has_flag(code)):
+            return " · ".join([score, _REASONS[code]])
+    parts.append(coverage_summary(grade))
+    if reason:
+        parts.append(reason)
+    return " · ".join(parts)
 
 
 def key_point_line(

@@ -66,9 +66,11 @@ _LEVEL_KEYS = frozenset(
 )
 # Any of these in an answer means says_alike may hold somewhere in it.
 ALIKE_HINTS = SAMENESS_KEYS | {"and"}
-# How far around the matched words a qualifier is looked for, in tokens.
+# How far around the matched words a qualifier is looked for, in tokens; a predicate that
+# makes two things alike may come a little later ("... validation error are both high").
 BEFORE = 3
 AFTER = 3
+ALIKE_AFTER = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +102,12 @@ class PointPolarity:
 NONE = PointPolarity()
 
 
-def region(tokens: Sequence[Token], first: int, last: int, sentence: int) -> range:
+def region(
+    tokens: Sequence[Token], first: int, last: int, sentence: int, after: int = AFTER
+) -> range:
     """Token indices that can qualify matched words at tokens[first..last] (all in
     `sentence`): a few either side, within that sentence."""
-    start, end = max(0, first - BEFORE), min(len(tokens), last + 1 + AFTER)
+    start, end = max(0, first - BEFORE), min(len(tokens), last + 1 + after)
     while start < first and tokens[start].sentence != sentence:
         start += 1
     while end > last + 1 and tokens[end - 1].sentence != sentence:
@@ -142,20 +146,31 @@ def opposite_word(
     return None
 
 
-def says_alike(tokens: Sequence[Token], where: range) -> bool:
-    """The region calls two things alike and names no difference between them."""
+def says_alike(tokens: Sequence[Token], where: range) -> int | None:
+    """Where the region calls two things alike while naming no difference between them:
+    the index of the word that says so (the level in "X and Y are high"), else None."""
     keys = [tokens[i].key for i in where]
     if any(k in DIFFERENCE_KEYS for k in keys):
-        return False
-    if any(k in SAMENESS_KEYS for k in keys):
-        return True
-    # "X and Y are high": two subjects sharing one level.
+        return None
+    found = None
     for n, key in enumerate(keys):
-        if key != "and":
-            continue
-        for m in range(n + 1, min(len(keys), n + 5)):
-            if keys[m] in _COPULA_KEYS:
-                if any(k in _LEVEL_KEYS for k in keys[m + 1 : m + 3]):
-                    return True
-                break
-    return False
+        if key in SAMENESS_KEYS:
+            found = n
+        elif key == "and":
+            # "X and Y are high": two subjects sharing one level.
+            for m in range(n + 1, min(len(keys), n + 5)):
+                if keys[m] in _COPULA_KEYS:
+                    level = next(
+                        (x for x in range(m + 1, min(len(keys), m + 3)) if keys[x] in _LEVEL_KEYS),
+                        None,
+                    )
+                    if level is not None:
+                        found = max(found or 0, level)
+                    break
+    if found is None:
+        return None
+    # Quote through the level word that follows "both" / "same" too ("both high").
+    for x in range(found + 1, min(len(keys), found + 3)):
+        if keys[x] in _LEVEL_KEYS:
+            found = x
+    return where[found]
