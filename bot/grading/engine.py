@@ -8,9 +8,9 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise, repeat
+from itertools import repeat
 from operator import mul
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
@@ -21,7 +21,7 @@ from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
 from bot.grading.rubric import (
     CompiledKeyPoint,
     CompiledRubric,
-    RecallTable,
+    RecallSet,
     Rubric,
     Variant,
     rubric_for,
@@ -108,6 +108,7 @@ COPY_CAP = 0.15
 # PARTIAL_COPY_SHARE of the answer and PARTIAL_COPY_WORDS words at least; people who write
 # their own answer rarely repeat eight words in a row. Quotes show QUOTE_WORDS words.
 COPY_RUN = 8
+COPY_STRIDE = 4
 PARTIAL_COPY_SHARE = 0.5
 PARTIAL_COPY_WORDS = 12
 QUOTE_WORDS = 10
@@ -140,13 +141,18 @@ def grade(
     credits: list[float] = []
     substantive = False  # some credited point matched a word that is not a common one
     contradicted: list[tuple[str, str, str]] = []  # (point, the user's words, reason)
-    for point in compiled.key_points:
+    for index, point in enumerate(compiled.key_points):
         match = best_match(point, view)
         similarity = match.similarity
         if point.recall is not None and not match.negated:
-            similarity = claim_similarity(similarity, table_recall(point.recall, view))
+            similarity = claim_similarity(similarity, view.recalls()[index + 1])
         status, credit = _status_and_credit(similarity)
-        snippet = view.snippet_for(match.span, match.wanted) if match.span else None
+        # The user's words for what was credited (a missed point quotes nothing).
+        snippet = (
+            view.snippet_for(match.span, match.wanted)
+            if match.span and status != "missed"
+            else None
+        )
         if match.negated and status != "missed":
             contradicted.append((point.point.text, match.quote or snippet or "", match.reason))
             status, credit, snippet = "missed", 0.0, None
@@ -274,26 +280,28 @@ def reference_recall(view: AnswerView, compiled: CompiledRubric) -> float:
     count). Words the prompt also uses weigh RECALL_PROMPT_WEIGHT: every answer echoes
     the question, so echoing it says little about understanding.
     """
-    table = compiled.recall_table
-    return table_recall(table, view) if table is not None else 0.0
+    recalls = view.recalls()
+    return float(recalls[0]) if len(recalls) else 0.0
 
 
-def table_recall(table: RecallTable, view: AnswerView) -> float:
-    """reference_recall for any table of words (the reference's, or one claim's)."""
+def recalls(view: AnswerView, recall_set: RecallSet | None) -> Any:
+    """reference_recall of every table of a RecallSet at once: the reference's and each
+    derived claim's."""
     import numpy as np
 
-    if not table.total:
-        return 0.0
+    if recall_set is None or not recall_set.keys:
+        return np.zeros(0 if recall_set is None else len(recall_set.totals), dtype=np.float32)
     positions = view.positions
-    credit = np.fromiter((k in positions for k in table.keys), dtype=bool, count=len(table.keys))
-    credit = credit.astype(np.float32)
+    credit = np.fromiter(
+        (k in positions for k in recall_set.keys), dtype=np.float32, count=len(recall_set.keys)
+    )
     relation = view.relation
-    if relation is not None and len(relation.best_for_rubric) and table.rows.size:
-        known = table.rows >= 0
-        best = relation.best_for_rubric[table.rows[known]]
+    if relation is not None and len(relation.best_for_rubric):
+        known = recall_set.rows >= 0
+        best = relation.best_for_rubric[recall_set.rows[known]]
         soft = np.clip((best - RECALL_SOFT_AT) / (1.0 - RECALL_SOFT_AT), 0.0, 1.0)
         credit[known] = np.maximum(credit[known], soft)
-    return float(credit @ table.weights) / table.total
+    return (recall_set.weights @ credit) / recall_set.totals
 
 
 def claim_similarity(window: float, recall: float) -> float:
@@ -354,6 +362,15 @@ class AnswerView:
     strength: dict[str, float] = field(default_factory=dict)
     meaning: RubricMeaning | None = None
     _relation: Relation | None = None
+    _recalls: Any = None
+    recall_set: RecallSet | None = None
+
+    def recalls(self) -> Any:
+        """Soft recall of the reference (item 0) and of each derived claim (numpy array;
+        see engine.recalls), worked out on first use."""
+        if self._recalls is None:
+            self._recalls = recalls(self, self.recall_set)
+        return self._recalls
 
     @property
     def relation(self) -> Relation | None:
@@ -428,6 +445,7 @@ class AnswerView:
             linked={k: frozenset(v) for k, v in linked.items()},
             strength=strength,
             meaning=meaning,
+            recall_set=compiled.recall_set if compiled.auto else None,
         )
 
     def snippet(self, span: tuple[int, int]) -> str:
@@ -683,7 +701,7 @@ def _contradiction(
         view.negation_at
         or view.valence_at
         or variant.negations
-        or (point.opposite_of and not point.opposite_of.keys().isdisjoint(view.positions))
+        or (point.opposites and not point.opposites.isdisjoint(view.positions))
         or point.difference
     ):
         return "", ""  # nothing in the answer could contradict the variant
@@ -705,7 +723,7 @@ def _contradiction(
             i for i in where if tokens[i].negation or tokens[i].key in polarity.VALENCE_KEYS
         ]
         return "negation", view.quote(matched + qualifiers)
-    if point.opposite_of:
+    if point.opposites:
         # The subject of a claim may sit anywhere in its sentence ("Overfitting is when
         # ... both errors are high"), so opposites are looked for in all of it.
         opposite = polarity.opposite_word(
@@ -1072,13 +1090,24 @@ def copied(view: AnswerView, compiled: CompiledRubric) -> Copy | None:
         return None
     keys = [t.key for t in tokens]
     covered = [False] * n
-    starts = compiled.copy_starts
     last_start = n - COPY_RUN
-    for i in [i for i, pair in enumerate(pairwise(keys)) if pair in starts]:
-        if i <= last_start and tuple(keys[i : i + COPY_RUN]) in shingles:
-            covered[i : i + COPY_RUN] = [True] * COPY_RUN
+    # Runs are looked for every COPY_STRIDE words and followed both ways from a hit, so
+    # every run of COPY_RUN + COPY_STRIDE - 1 words or more is found whole.
+    i = 0
+    while i <= last_start:
+        if tuple(keys[i : i + COPY_RUN]) not in shingles:
+            i += COPY_STRIDE
+            continue
+        first = i
+        while first > 0 and tuple(keys[first - 1 : first - 1 + COPY_RUN]) in shingles:
+            first -= 1
+        last = i
+        while last < last_start and tuple(keys[last + 1 : last + 1 + COPY_RUN]) in shingles:
+            last += 1
+        covered[first : last + COPY_RUN] = [True] * (last + COPY_RUN - first)
+        i = last + COPY_STRIDE
     lifted = sum(covered)
-    whole = is_copy_of_reference(view, compiled)
+    whole = is_copy_of_reference(view, compiled, keys)
     share = lifted / n
     if not whole and (share < PARTIAL_COPY_SHARE or lifted < PARTIAL_COPY_WORDS):
         return None
@@ -1103,9 +1132,12 @@ def copied(view: AnswerView, compiled: CompiledRubric) -> Copy | None:
     return Copy(share=max(share, 1.0 if whole and share < 0.8 else share), whole=whole, quote=quote)
 
 
-def is_copy_of_reference(view: AnswerView, compiled: CompiledRubric) -> bool:
+def is_copy_of_reference(
+    view: AnswerView, compiled: CompiledRubric, words: list[str] | None = None
+) -> bool:
     """Most of the answer is the expected answer (or the key points) in the same order."""
-    words = [t.key for t in view.tokens]
+    if words is None:
+        words = [t.key for t in view.tokens]
     if len(words) < 8:
         return False
     # Pasting the key points means pasting most of them: an answer that restates one

@@ -36,8 +36,6 @@ OPPOSITE_PREFIXES = (
     ("over", "under"),
     ("under", "over"),
 )
-# Keys are indexed by their first letters, to find other forms of a word (meaning).
-FORM_PREFIX = 4
 # Rank given to a key GloVe does not list among its frequent words: rare, so informative.
 UNSEEN_RANK = 200_000
 # Numbers are not in the tables; a number in a reference is often a worked example, so
@@ -60,19 +58,6 @@ class Lexicon:
     _antonyms: dict[str, str]
     keys: list[str]  # row -> key
     load_seconds: float = 0.0
-    _by_start: dict[str, list[str]] | None = None
-
-    def keys_starting(self, start: str) -> list[str]:
-        """Keys that begin with `start` (which must be FORM_PREFIX letters long)."""
-        if len(start) != FORM_PREFIX:
-            return []
-        if self._by_start is None:
-            index: dict[str, list[str]] = {}
-            for key in self.keys:
-                if len(key) >= FORM_PREFIX:
-                    index.setdefault(key[:FORM_PREFIX], []).append(key)
-            self._by_start = index
-        return self._by_start.get(start, [])
 
     @property
     def nbytes(self) -> int:

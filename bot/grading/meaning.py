@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from bot.grading.lexicon import FORM_PREFIX, OPPOSITE_PREFIXES, QUANT_SCALE, Lexicon, lexicon
+from bot.grading.lexicon import OPPOSITE_PREFIXES, QUANT_SCALE, Lexicon, lexicon
 
 if TYPE_CHECKING:
     import numpy as np
@@ -86,27 +87,35 @@ def _links(lex: Lexicon, point_words: Sequence[str]) -> dict[str, tuple[tuple[st
     """Answer key -> (key-point word, strength) for every table word that may stand for
     a key-point word: synonyms and other forms (see the rules above)."""
     found: dict[str, dict[str, float]] = {}
-
-    def add(answer_key: str, point_word: str, strength: float) -> None:
-        if answer_key == point_word:
-            return
-        row = found.setdefault(answer_key, {})
-        if strength > row.get(point_word, 0.0):
-            row[point_word] = strength
-
-    known = [k for k in point_words if k in lex.rows and not k[:1].isdigit()]
-    for word in known:
-        opposite = lex.antonyms(word) | prefix_variants(word)
-        for other in sorted(lex.synonyms(word) - opposite):
-            add(other, word, SYNONYM_STRENGTH)
-        for other in lex.keys_starting(word[:FORM_MIN_PREFIX]):
-            if (
-                other not in opposite
-                and same_word(other, word)
-                and lex.similarity(other, word) >= FORM_MIN_COSINE
-            ):
-                add(other, word, FORM_STRENGTH)
+    for word in point_words:
+        for other, strength in _stand_ins(word):
+            row = found.setdefault(other, {})
+            if strength > row.get(word, 0.0):
+                row[word] = strength
     return {k: tuple(sorted(v.items())) for k, v in sorted(found.items())}
+
+
+@lru_cache(maxsize=65536)
+def _stand_ins(word: str) -> tuple[tuple[str, float], ...]:
+    """The table words that may stand for `word`, with their strength (memoised: the same
+    words recur across rubrics)."""
+    lex = lexicon()
+    if word not in lex.rows or word[:1].isdigit():
+        return ()
+    opposite = lex.antonyms(word) | prefix_variants(word)
+    found = {other: SYNONYM_STRENGTH for other in lex.synonyms(word) - opposite}
+    candidates = [word + ending for ending in FORM_ENDINGS]
+    candidates += [word[: -len(e)] for e in FORM_ENDINGS if word.endswith(e)]
+    for other in candidates:
+        if (
+            other != word
+            and other in lex.rows
+            and other not in opposite
+            and same_word(other, word)
+            and lex.similarity(other, word) >= FORM_MIN_COSINE
+        ):
+            found[other] = max(found.get(other, 0.0), FORM_STRENGTH)
+    return tuple(sorted(found.items()))
 
 
 # Words this frequent ("is", "time", "result", "next") are left out of a text's centroid:
@@ -128,6 +137,7 @@ def _centroid(ranks: Any, matrix: Any) -> Any:
     return total / norm if norm else None
 
 
+@lru_cache(maxsize=65536)
 def prefix_variants(key: str) -> frozenset[str]:
     """Keys that are `key` with a negating prefix added, removed or swapped."""
     found = set()
@@ -166,7 +176,7 @@ class Relation:
 SYNONYM_STRENGTH = 0.9
 FORM_STRENGTH = 0.9
 FORM_MIN_COSINE = 0.55
-FORM_MIN_PREFIX = FORM_PREFIX
+FORM_MIN_PREFIX = 4
 # Endings that make another form of the same word (on stems): not "-ist" ("column" /
 # "columnist") or "-er" ("train" / "trainer"), not a letter that changes the word ("mode" /
 # "model").

@@ -17,7 +17,7 @@ Pure functions over tokens; the engine calls `contradiction` for each window it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.grading.text import Token, stem_word
@@ -80,23 +80,28 @@ class PointPolarity:
 
     valence: int = 0
     difference: bool = False
-    opposite_of: dict[str, frozenset[str]] | None = None  # opposite word -> the point's words
+    opposites: frozenset[str] = frozenset()  # words opposite to one of the point's words
+    own: frozenset[str] = frozenset()  # the point's words
+    table: Mapping[str, frozenset[str]] | None = None  # word -> its opposites (the rubric's)
 
     @classmethod
     def of(
-        cls, tokens: Sequence[Token], keys: Iterable[str], opposites: dict[str, Iterable[str]]
+        cls, tokens: Sequence[Token], keys: Iterable[str], opposites: Mapping[str, frozenset[str]]
     ) -> PointPolarity:
-        own = set(keys)
-        opposite_of: dict[str, set[str]] = {}
-        for key in own:
-            for other in opposites.get(key, ()):
-                if other not in own:
-                    opposite_of.setdefault(other, set()).add(key)
+        own = frozenset(keys)
+        found = frozenset().union(*(opposites.get(k, ()) for k in own)) - own
         return cls(
             valence=sum(1 for t in tokens if t.key in VALENCE_KEYS),
             difference=any(t.key in DIFFERENCE_KEYS for t in tokens),
-            opposite_of={k: frozenset(v) for k, v in opposite_of.items()} or None,
+            opposites=found,
+            own=own,
+            table=opposites if found else None,
         )
+
+    def denied(self, word: str) -> frozenset[str]:
+        """The point's words that `word` is the opposite of."""
+        table = self.table or {}
+        return frozenset(k for k in self.own if word in table.get(k, ()))
 
 
 NONE = PointPolarity()
@@ -135,13 +140,12 @@ def opposite_word(
 ) -> Token | None:
     """An answer word in the region that is the opposite of one of the point's words,
     where the point's own word is not also there."""
-    if not point.opposite_of:
+    if not point.opposites:
         return None
     present = {fold.get(tokens[i].key, tokens[i].key) for i in where}
     for i in where:
         key = fold.get(tokens[i].key, tokens[i].key)
-        denied = point.opposite_of.get(key)
-        if denied and not denied & present:
+        if key in point.opposites and not point.denied(key) & present:
             return tokens[i]
     return None
 

@@ -274,9 +274,10 @@ class CompiledRubric:
     meaning: RubricMeaning | None = None
     prompt_keys: frozenset[str] = frozenset()
     recall_table: RecallTable | None = None
+    # The reference's table and every derived claim's, as one matrix (engine.recalls).
+    recall_set: RecallSet | None = None
     # Runs of COPY_RUN word keys of the reference (copy checks).
     copy_shingles: frozenset[tuple[str, ...]] = frozenset()
-    copy_starts: frozenset[tuple[str, str]] = frozenset()  # their first two words
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -363,13 +364,17 @@ class CompiledRubric:
             ),
             meaning=meaning,
             prompt_keys=frozenset(prompt_keys),
-            copy_shingles=(shingles := _shingles([t.key for t in reference_tokens])),
-            copy_starts=frozenset(run[:2] for run in shingles),
-            recall_table=RecallTable.build(
-                reference_keys,
-                prompt_keys,
-                meaning,
-                aside_keys(clean_markup(rubric.reference), reference_tokens),
+            copy_shingles=_shingles([t.key for t in reference_tokens]),
+            recall_table=(
+                reference_table := RecallTable.build(
+                    reference_keys,
+                    prompt_keys,
+                    meaning,
+                    aside_keys(clean_markup(rubric.reference), reference_tokens),
+                )
+            ),
+            recall_set=RecallSet.build(
+                [reference_table] + [p.recall for p in compiled_points], meaning
             ),
         )
 
@@ -412,6 +417,34 @@ class RecallTable:
         )
         rows = np.array([meaning.index.get(k, -1) for k in keys], dtype=np.int64)
         return cls(keys=keys, rows=rows, weights=weights, total=float(weights.sum()))
+
+
+@dataclass(slots=True)
+class RecallSet:
+    """Several recall tables over one vocabulary, so one answer's recall of all of them is
+    one matrix product: row 0 the reference, then one row per key point (empty for points
+    without a table)."""
+
+    keys: tuple[str, ...]
+    rows: Any  # numpy int array: each key's row in the meaning matrix, -1 when unknown
+    weights: Any  # numpy float32 (tables, keys)
+    totals: Any  # numpy float32 per table (1 where empty, to divide safely)
+
+    @classmethod
+    def build(cls, tables: Sequence[RecallTable | None], meaning: RubricMeaning) -> RecallSet:
+        import numpy as np
+
+        keys = tuple(sorted({k for t in tables if t is not None for k in t.keys}))
+        column = {k: i for i, k in enumerate(keys)}
+        weights = np.zeros((len(tables), len(keys)), dtype=np.float32)
+        totals = np.ones(len(tables), dtype=np.float32)
+        for n, table in enumerate(tables):
+            if table is None or not table.total:
+                continue
+            weights[n, [column[k] for k in table.keys]] = table.weights
+            totals[n] = table.total
+        rows = np.array([meaning.index.get(k, -1) for k in keys], dtype=np.int64)
+        return cls(keys=keys, rows=rows, weights=weights, totals=totals)
 
 
 COPY_RUN = 8  # engine.COPY_RUN
