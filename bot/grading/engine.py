@@ -8,7 +8,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import repeat
+from itertools import compress, repeat
 from operator import mul
 from typing import TYPE_CHECKING, Any
 
@@ -358,8 +358,9 @@ class AnswerView:
     soft: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     # Rubric key -> answer keys standing for it (for polarity checks).
     linked: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Key -> how strongly the answer has it: 1 for its own words, less for soft links.
-    strength: dict[str, float] = field(default_factory=dict)
+    # Key -> how strongly the answer has it: 1 for its own words, less for soft links
+    # (None without soft links: then it is 1 for every key in positions).
+    strength: dict[str, float] | None = None
     meaning: RubricMeaning | None = None
     _relation: Relation | None = None
     _recalls: Any = None
@@ -410,7 +411,7 @@ class AnswerView:
                 first = pos
         soft: dict[str, list[tuple[int, float]]] = {}
         linked: dict[str, set[str]] = {}
-        strength = dict.fromkeys(positions, 1.0)
+        strength: dict[str, float] | None = None
         meaning = compiled.meaning
         if meaning is not None and meaning.links:
             links = meaning.links
@@ -419,6 +420,8 @@ class AnswerView:
                 for point_word, power in links[answer_key]:
                     soft.setdefault(point_word, []).extend((p, power) for p in found)
                     linked.setdefault(point_word, set()).add(answer_key)
+                    if strength is None:
+                        strength = dict.fromkeys(positions, 1.0)
                     if power > strength.get(point_word, 0.0):
                         strength[point_word] = power
             for found in soft.values():
@@ -606,7 +609,6 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
     own wording win a tie and flag an answer that says the same thing the other way round
     ("not used at test time" vs "turned off at test time").
     """
-    strength = view.strength
     best, best_variant = _first_best_variant(point.variants, view)
     if best_variant is None:
         return best
@@ -615,7 +617,7 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
         return judged
     # Rare path: an equally good variant whose polarity agrees with the answer wins.
     for variant in point.variants:
-        if variant is best_variant or _reach(variant, strength) < best.similarity - TIE:
+        if variant is best_variant or _reach(variant, view) < best.similarity - TIE:
             continue
         match = _match_variant(variant, view)
         if match.similarity >= best.similarity - TIE:
@@ -635,7 +637,7 @@ def _first_best_variant(
     That relies on a variant never scoring above its reach; a variant earlier in rubric
     order than the current best still wins a tie, as it would in a pass in rubric order.
     """
-    reaches = [_reach(variant, view.strength) for variant in variants]
+    reaches = [_reach(variant, view) for variant in variants]
     best = _NO_MATCH
     best_index = -1
     # Stable: equal reaches keep rubric order.
@@ -657,9 +659,13 @@ def _first_best_variant(
     return best, (variants[best_index] if best_index >= 0 else None)
 
 
-def _reach(variant: Variant, strength: dict[str, float]) -> float:
+def _reach(variant: Variant, view: AnswerView) -> float:
     """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
-    present = sum(map(mul, variant.weights, map(strength.get, variant.keys, repeat(0.0))))
+    strength = view.strength
+    if strength is None:
+        present = sum(compress(variant.weights, map(view.positions.__contains__, variant.keys)))
+    else:
+        present = sum(map(mul, variant.weights, map(strength.get, variant.keys, repeat(0.0))))
     if not present:
         return 0.0
     ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
@@ -841,7 +847,14 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
                 start += 1
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
-    return _finish_overlap(variant, view, best_weight, best_distinct, best_spans, occurrences)
+    # _finish_overlap, inlined for the common case (this runs for every variant tried).
+    similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
+    discount = SINGLE_WORD_FACTOR if best_distinct == 1 and n_keys > 1 else 1.0
+    if len(best_spans) > 1:
+        best_spans = _cohesive_first(best_spans, view)
+    if True in variant.from_prompt:
+        return _finish_overlap(variant, view, best_weight, best_distinct, best_spans, occurrences)
+    return similarity * discount, best_spans, discount
 
 
 def _soft_overlap(
