@@ -145,7 +145,7 @@ def grade(
         match = best_match(point, view)
         similarity = match.similarity
         if point.recall is not None and not match.negated:
-            similarity = claim_similarity(similarity, view.recalls()[index + 1])
+            similarity = claim_similarity(similarity, float(view.recalls()[index + 1]))
         status, credit = _status_and_credit(similarity)
         # The user's words for what was credited (a missed point quotes nothing).
         snippet = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +42,10 @@ def test_any_text_grades_with_score_in_range(answer):
         assert all(0.0 <= kp.similarity <= 1.0 for kp in g.key_points)
         assert all(kp.status in ("covered", "partial", "missed") for kp in g.key_points)
         assert Grade.from_dict(g.to_dict()) == g
+        # Plain Python numbers: stored and printed as JSON (no numpy scalars leak out).
+        json.dumps(g.to_dict())
+        assert type(g.score) is float
+        assert all(type(kp.similarity) is float for kp in g.key_points)
 
 
 @FAST
