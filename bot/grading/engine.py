@@ -323,10 +323,6 @@ def _status_and_credit(similarity: float) -> tuple[str, float]:
     return "missed", credit
 
 
-def _quote_list(texts: Sequence[str]) -> str:
-    return "; ".join(f"“{t}”" for t in texts)
-
-
 # --- The answer, prepared for matching ----------------------------------------------------
 
 

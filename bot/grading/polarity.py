@@ -64,8 +64,6 @@ _LEVEL_KEYS = frozenset(
     [stem_word(w) for w in ("high", "low", "large", "small", "big", "poor", "good", "bad")]
     + ["~increase", "~decrease", "~maximum", "~minimum"]
 )
-# Any of these in an answer means says_alike may hold somewhere in it.
-ALIKE_HINTS = SAMENESS_KEYS | {"and"}
 # How far around the matched words a qualifier is looked for, in tokens; a predicate that
 # makes two things alike may come a little later ("... validation error are both high").
 BEFORE = 3

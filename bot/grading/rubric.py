@@ -263,10 +263,6 @@ class CompiledRubric:
     typo_cache: dict[str, str]
     auto: bool
     reference_keys: frozenset[str] = frozenset()  # content keys of the reference
-    # Of those, the ones the prompt also uses, and the weighted size of the reference's
-    # vocabulary when they count PROMPT_TERM_DISCOUNT each (see engine.reference_recall).
-    reference_prompt_keys: frozenset[str] = frozenset()
-    reference_weight: float = 0.0
     # Claims a full answer needs: the count the prompt asks for ("state at least 4"), else
     # every derived claim. Only used for auto key points.
     claims_needed: int = 1
@@ -356,9 +352,6 @@ class CompiledRubric:
             typo_cache={},
             auto=rubric.auto_key_points,
             reference_keys=reference_keys,
-            reference_prompt_keys=reference_keys & prompt_keys,
-            reference_weight=len(reference_keys)
-            - (1 - PROMPT_TERM_DISCOUNT) * len(reference_keys & prompt_keys),
             claims_needed=min(
                 len(compiled_points), requested_count(rubric.prompt) or len(compiled_points)
             ),
