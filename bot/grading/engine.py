@@ -76,7 +76,7 @@ KEYWORD_LIST_MAX_GLUE = 0.12
 # Off topic (see is_off_topic): topicality under OFF_TOPIC_WORDS and the answer's meaning
 # (centroid cosine with the rubric's words) under OFF_TOPIC_MEANING.
 OFF_TOPIC_WORDS = 0.2
-OFF_TOPIC_MEANING = 0.85
+OFF_TOPIC_MEANING = 0.83
 # ... and it uses under this share of the reference's own words (shared_reference).
 OFF_TOPIC_REFERENCE = 0.12
 # A match made only of words the question itself uses restates the question.
