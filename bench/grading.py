@@ -8,6 +8,11 @@ Answers are mixtures of key-point paraphrases (texts and aliases, lightly reword
 filler sentences, built with a seeded random generator, so runs are comparable. The naive
 baseline, measured on the same answers in the same run, is one rapidfuzz
 `fuzz.token_set_ratio` of the whole answer against the whole expected answer.
+
+Also printed: the one-time load of the word-meaning tables (seconds, the growth of the
+process's peak memory, the arrays' size) and the compile of every bank rubric with them,
+measured before anything else in a fresh process; and 150-word answers graded against a
+reference alone (derived key points, which adds soft reference recall).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import sys
 import time
@@ -104,16 +110,50 @@ def eight_point_rubric(questions: list[Question]) -> tuple[Rubric, Question]:
     return rubric, base.model_copy(update={"key_points": points})
 
 
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def table_load(questions: list[Question]) -> dict[str, float]:
+    """Load the tables and compile every rubric once, as the first grades of a bot do."""
+    from bot.grading.lexicon import lexicon
+
+    before = peak_memory_mb()
+    start = time.perf_counter()
+    import numpy  # noqa: F401  (the first grade imports it; timed on its own)
+
+    numpy_s = time.perf_counter() - start
+    with_numpy = peak_memory_mb()
+    start = time.perf_counter()
+    tables = lexicon()
+    loaded = time.perf_counter() - start
+    after = peak_memory_mb()
+    start = time.perf_counter()
+    for question in questions:
+        grade(question, "warm up")
+    compiled = time.perf_counter() - start
+    return {
+        "numpy_import_s": round(numpy_s, 4),
+        "numpy_memory_mb": round(with_numpy - before, 1),
+        "load_s": round(loaded, 4),
+        "peak_memory_growth_mb": round(after - with_numpy, 1),
+        "arrays_mb": round(tables.nbytes / 1e6, 2),
+        "keys": len(tables.rows),
+        "compile_all_rubrics_s": round(compiled, 3),
+        "rubrics": len(questions),
+        "peak_memory_after_compile_mb": round(peak_memory_mb(), 1),
+    }
+
+
 def run(count: int, seed: int) -> dict[str, object]:
     rng = random.Random(seed)
     questions = sorted(load_bank().questions.values(), key=lambda q: q.id)
+    tables = table_load(questions)
     cases = []
     for _ in range(count):
         question = rng.choice(questions)
         cases.append((question, build_answer(question, rng, rng.randint(50, 400))))
-    for question in questions:  # compile every rubric once, as a running bot would
-        grade(question, "warm up")
-
     grader = [time_each(lambda q=q, a=a: grade(q, a)) for q, a in cases]
     baseline = [
         time_each(lambda q=q, a=a: fuzz.token_set_ratio(a, q.expected_answer)) for q, a in cases
@@ -136,7 +176,11 @@ def run(count: int, seed: int) -> dict[str, object]:
     eight_baseline = [
         time_each(lambda a=a: fuzz.token_set_ratio(a, rubric.reference)) for a in answers_150
     ]
+    derived = Rubric.from_reference(source.expected_answer, prompt=source.prompt)
+    grade(derived, "warm up")
+    derived_times = [time_each(lambda a=a: grade(derived, a)) for a in answers_150]
     return {
+        "tables": tables,
         "answers": count,
         "seed": seed,
         "words": "50-400",
@@ -148,6 +192,10 @@ def run(count: int, seed: int) -> dict[str, object]:
             "grader": summary(eight),
             "baseline_token_set_ratio": summary(eight_baseline),
             "question": rubric.question_id,
+        },
+        "answer_150_words_derived_key_points": {
+            "grader": summary(derived_times),
+            "key_points": len(derived.key_points),
         },
     }
 
@@ -164,6 +212,14 @@ def main() -> None:
         return
     g, b = result["grader"], result["baseline_token_set_ratio"]
     e = result["answer_150_words_8_key_points"]
+    t = result["tables"]
+    print(
+        f"tables: {t['keys']:,} keys loaded in {t['load_s'] * 1000:.0f} ms, peak memory "
+        f"+{t['peak_memory_growth_mb']} MB ({t['arrays_mb']} MB of arrays), after importing "
+        f"numpy ({t['numpy_import_s'] * 1000:.0f} ms, +{t['numpy_memory_mb']} MB); "
+        f"{t['rubrics']} rubrics compiled in {t['compile_all_rubrics_s'] * 1000:.0f} ms; "
+        f"peak memory {t['peak_memory_after_compile_mb']} MB"
+    )
     print(f"{result['answers']} answers of 50-400 words (seed {result['seed']})")
     print(f"{'':28}{'median µs':>10}{'p99 µs':>10}{'answers/s':>12}")
     for name, row in (("grader", g), ("baseline token_set_ratio", b)):
@@ -171,6 +227,14 @@ def main() -> None:
     print(f"150 words vs 8 key points ({e['question']}):")
     for name, row in (("  grader", e["grader"]), ("  baseline", e["baseline_token_set_ratio"])):
         print(f"{name:28}{row['median_us']:>10}{row['p99_us']:>10}{row['answers_per_s']:>12}")
+    d = result["answer_150_words_derived_key_points"]["grader"]
+    print(
+        f"  same answers, {result['answer_150_words_derived_key_points']['key_points']} "
+        f"key points derived from the reference:"
+    )
+    print(f"{'  grader':28}{d['median_us']:>10}{d['p99_us']:>10}{d['answers_per_s']:>12}")
+    ratio = e["grader"]["median_us"] / e["baseline_token_set_ratio"]["median_us"]
+    print(f"  median over baseline median: {ratio:.1f}x")
     print(
         f"one 40,000-character answer: {result['answer_40000_chars_ms']} ms "
         f"(baseline {result['answer_40000_chars_baseline_ms']} ms)"

@@ -6,7 +6,6 @@ Reading files and the bank happens here; grading itself is the pure `bot.grading
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,8 @@ import click
 from rapidfuzz import fuzz, process
 
 from bot.grading import PASS_THRESHOLD, Grade, Rubric, grade
-from bot.grading.calibration import KAPPA_BINS, Agreement, agreement, pearson, token_recall
+from bot.grading.calibration import KAPPA_BINS, Agreement, Judged, calibrate
+from bot.grading.feedback import flag_lines, headline
 
 STATUS_MARKS = {"covered": "✓", "partial": "~", "missed": "✗"}
 EXIT_BAD_INPUT = 2
@@ -35,8 +35,17 @@ def register(cli: click.Group) -> None:
 @click.argument("question_id")
 @click.argument("answer")
 @click.option("--json", "as_json", is_flag=True, help="Print the grade as one JSON object.")
-def grade_command(question_id: str, answer: str, as_json: bool) -> None:
-    """Grade ANSWER to the bank question QUESTION_ID (ANSWER "-" reads stdin)."""
+@click.option(
+    "--seen",
+    is_flag=True,
+    help="The author could have seen the published answer: a copy of it is capped.",
+)
+def grade_command(question_id: str, answer: str, as_json: bool, seen: bool) -> None:
+    """Grade ANSWER to the bank question QUESTION_ID (ANSWER "-" reads stdin).
+
+    Without --seen a copy of the expected answer is flagged but graded like any other
+    answer, as for someone who never saw it; the app passes what it knows.
+    """
     from bot.config import load_settings
     from questionbank.loader import load_bank
 
@@ -46,7 +55,7 @@ def grade_command(question_id: str, answer: str, as_json: bool) -> None:
         raise click.ClickException(unknown_id_message(question_id, list(bank.questions)))
     if answer == "-":
         answer = sys.stdin.read()
-    result = grade(question, answer)
+    result = grade(question, answer, seen_reference=seen)
     if as_json:
         click.echo(json.dumps({"id": question_id, **result.to_dict()}, ensure_ascii=False))
         return
@@ -63,8 +72,15 @@ def unknown_id_message(question_id: str, known: list[str]) -> str:
 
 
 def render_grade(result: Grade) -> list[str]:
+    """The grade as the terminal shows it: score and verdict, the headline the user would
+    see (bot.grading.feedback), each key point with its similarity and the user's words,
+    and the flags."""
     verdict = "PASS" if result.passed else "FAIL"
-    lines = [f"score {result.score:.2f}  {verdict}  (pass at {PASS_THRESHOLD:.2f})", ""]
+    lines = [
+        f"score {result.score:.2f}  {verdict}  (pass at {PASS_THRESHOLD:.2f})",
+        headline(result, markup=False),
+        "",
+    ]
     for kp in result.key_points:
         mark = STATUS_MARKS[kp.status]
         tags = []
@@ -75,10 +91,13 @@ def render_grade(result: Grade) -> list[str]:
         suffix = f"  [{', '.join(tags)}]" if tags else ""
         lines.append(f"{mark} {kp.status:<7} {kp.similarity:.2f}  {kp.text}{suffix}")
         if kp.snippet and kp.status != "missed":
-            lines.append(f"      “{kp.snippet}”")
+            lines.append(f"      “{' '.join(kp.snippet.split())}”")
     if result.flags:
         lines.append("")
-        lines.extend(f"! {flag.code}: {flag.message}" for flag in result.flags)
+        lines.extend(
+            f"! {flag.code}: {line.removeprefix('⚠️ ')}"
+            for flag, line in zip(result.flags, flag_lines(result, markup=False), strict=True)
+        )
     return lines
 
 
@@ -107,8 +126,11 @@ class RubricCache:
         return rubric
 
 
-def grade_batch_line(line: str, rubrics: RubricCache) -> dict[str, Any]:
-    """One JSONL input line -> one output record; BadLine when the line is unusable."""
+def grade_batch_line(line: str, rubrics: RubricCache, *, seen: bool = False) -> dict[str, Any]:
+    """One JSONL input line -> one output record; BadLine when the line is unusable.
+
+    A copy of the reference is capped only for `seen` or a line whose "seen" is true.
+    """
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -126,7 +148,14 @@ def grade_batch_line(line: str, rubrics: RubricCache) -> dict[str, Any]:
         raise BadLine("field 'key_points' must be a list")
     if not row["reference_answer"].strip() and not key_points:
         raise BadLine("empty reference_answer and no key_points")
-    result = grade(rubrics.get(prompt, row["reference_answer"], key_points), row["answer"])
+    line_seen = row.get("seen", False)
+    if not isinstance(line_seen, bool):
+        raise BadLine("field 'seen' must be true or false")
+    result = grade(
+        rubrics.get(prompt, row["reference_answer"], key_points),
+        row["answer"],
+        seen_reference=seen or line_seen,
+    )
     return {
         "id": row.get("id"),
         "score": result.score,
@@ -154,11 +183,18 @@ def grade_batch_line(line: str, rubrics: RubricCache) -> dict[str, Any]:
     default="-",
     help="Where to write results (default: stdout).",
 )
-def grade_batch_command(in_file: TextIO, out_file: TextIO) -> None:
+@click.option(
+    "--seen",
+    is_flag=True,
+    help="Every author could have seen the reference: cap copies of it (default: flag only).",
+)
+def grade_batch_command(in_file: TextIO, out_file: TextIO, seen: bool) -> None:
     """Grade every line of IN.jsonl: {"id", "question", "reference_answer", "answer"}.
 
     Optional "key_points": a list of strings or of {"text", "aliases", "weight"}; without
-    it key points come from the reference answer. A bad line is reported and skipped.
+    it key points come from the reference answer. Optional "seen": true when that author
+    could have seen the reference (its copy is then capped). Copies are always flagged.
+    A bad line is reported and skipped.
     """
     lines = in_file.read().splitlines()
     rubrics = RubricCache()
@@ -171,7 +207,7 @@ def grade_batch_command(in_file: TextIO, out_file: TextIO) -> None:
             if not line.strip():
                 continue
             try:
-                record = grade_batch_line(line, rubrics)
+                record = grade_batch_line(line, rubrics, seen=seen)
             except BadLine as exc:
                 skipped += 1
                 click.echo(f"line {number}: {exc}; skipped", err=True)
@@ -286,6 +322,12 @@ def format_agreement(title: str, result: Agreement) -> list[str]:
     metavar="Q",
     help="Leave out the answers to question Q (its qid); repeatable.",
 )
+@click.option(
+    "--seen",
+    is_flag=True,
+    help="Cap copies of the reference, as if every author could have seen it "
+    "(default: copies are flagged, not capped).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def calibrate_command(
     graded: Path,
@@ -293,6 +335,7 @@ def calibrate_command(
     score_field: str | None,
     min_words: int,
     exclude_qids: tuple[str, ...],
+    seen: bool,
     as_json: bool,
 ) -> None:
     """Agreement of the grader with human scores in GRADED.jsonl, and a pass threshold.
@@ -303,11 +346,7 @@ def calibrate_command(
     the answer uses) are printed as the baseline.
     """
     rubrics = RubricCache()
-    machine: list[float] = []
-    recall: list[float] = []
-    human: list[float] = []
-    words: list[int] = []
-    groups: list[str] = []
+    judged: list[Judged] = []
     problems = 0
     excluded = set(exclude_qids)
     left_out = 0
@@ -325,54 +364,60 @@ def calibrate_command(
             problems += 1
             click.echo(f"line {number}: {exc}; skipped", err=True)
             continue
-        machine.append(grade(rubric, row["answer"]).score)
-        recall.append(token_recall(row["reference"], row["answer"]))
-        human.append(row["human"])
-        words.append(len(row["answer"].split()))
-        groups.append(row["group"])
-    if len(machine) < 2:
+        judged.append(
+            Judged(rubric, row["answer"], row["human"], group=row["group"], seen_reference=True)
+        )
+    if len(judged) < 2:
         raise click.ClickException("need at least two usable graded answers")
-    overall = agreement(machine, human)
-    keep = [i for i, n in enumerate(words) if n > min_words]
-    longer = agreement([machine[i] for i in keep], [human[i] for i in keep]) if keep else None
-    baseline = agreement(recall, human)
-    baseline_longer = (
-        agreement([recall[i] for i in keep], [human[i] for i in keep]) if keep else None
-    )
-    per_group = _per_group(machine, human, groups)
+    report = calibrate(judged, min_words=min_words, cap_copies=seen)
+    per_group = [
+        {
+            "question": g.question,
+            "n": g.n,
+            "pearson": round(g.pearson, 4),
+            "grader_mean": round(g.grader_mean, 4),
+            "human_mean": round(g.human_mean, 4),
+        }
+        for g in report.per_group
+    ]
     if as_json:
         click.echo(
             json.dumps(
                 {
-                    "all": _agreement_dict(overall),
-                    f"more_than_{min_words}_words": _agreement_dict(longer) if longer else None,
+                    "all": _agreement_dict(report.overall),
+                    f"more_than_{min_words}_words": (
+                        _agreement_dict(report.longer) if report.longer else None
+                    ),
                     "token_recall": {
-                        "all": _agreement_dict(baseline),
+                        "all": _agreement_dict(report.baseline),
                         f"more_than_{min_words}_words": (
-                            _agreement_dict(baseline_longer) if baseline_longer else None
+                            _agreement_dict(report.baseline_longer)
+                            if report.baseline_longer
+                            else None
                         ),
                     },
                     "per_question": per_group,
                     "excluded_qids": sorted(excluded),
                     "excluded_lines": left_out,
                     "skipped_lines": problems,
+                    "copies_capped": seen,
                 }
             )
         )
         return
     if excluded:
         click.echo(f"left out qid {', '.join(sorted(excluded))}: {left_out} answers\n")
-    for line in format_agreement("all answers", overall):
+    for line in format_agreement("all answers", report.overall):
         click.echo(line)
-    if longer is not None:
+    if report.longer is not None:
         click.echo("")
-        for line in format_agreement(f"answers of more than {min_words} words", longer):
+        for line in format_agreement(f"answers of more than {min_words} words", report.longer):
             click.echo(line)
     click.echo("")
     click.echo("baseline: plain token recall of the reference")
-    click.echo(_baseline_line("all answers", baseline))
-    if baseline_longer is not None:
-        click.echo(_baseline_line(f"more than {min_words} words", baseline_longer))
+    click.echo(_baseline_line("all answers", report.baseline))
+    if report.baseline_longer is not None:
+        click.echo(_baseline_line(f"more than {min_words} words", report.baseline_longer))
     click.echo("")
     click.echo(f"{'question':<24} {'n':>5} {'pearson':>8} {'grader':>7} {'human':>7}")
     for row in per_group:
@@ -380,6 +425,8 @@ def calibrate_command(
             f"{row['question'][:24]:<24} {row['n']:>5} {row['pearson']:>8.3f} "
             f"{row['grader_mean']:>7.3f} {row['human_mean']:>7.3f}"
         )
+    if not seen:
+        click.echo("\ncopies of the reference are flagged, not capped (--seen caps them)")
     if problems:
         click.echo(f"\n{problems} lines skipped", err=True)
 
@@ -389,24 +436,6 @@ def _baseline_line(title: str, result: Agreement) -> str:
         f"  {title:<24} n {result.n:>5}  Pearson r {result.pearson:.3f}  "
         f"Spearman rho {result.spearman:.3f}  QWK {result.kappa:.3f}"
     )
-
-
-def _per_group(machine: list[float], human: list[float], groups: list[str]) -> list[dict]:
-    rows = []
-    for group in dict.fromkeys(groups):
-        idx = [i for i, g in enumerate(groups) if g == group]
-        g_scores = [machine[i] for i in idx]
-        h_scores = [human[i] for i in idx]
-        rows.append(
-            {
-                "question": group,
-                "n": len(idx),
-                "pearson": round(pearson(g_scores, h_scores), 4),
-                "grader_mean": round(statistics.fmean(g_scores), 4),
-                "human_mean": round(statistics.fmean(h_scores), 4),
-            }
-        )
-    return rows
 
 
 def _agreement_dict(result: Agreement) -> dict[str, Any]:

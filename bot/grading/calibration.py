@@ -1,17 +1,25 @@
 """Agreement between grader scores and human scores: the numbers `mlquiz calibrate` prints.
 
-Pure statistics on lists of floats, with the standard library only, and the plain
-token-recall baseline the grader is compared with.
+Pure statistics on lists of floats, with the standard library only, the plain
+token-recall baseline the grader is compared with, and `calibrate()`, which grades an
+in-memory list of human judgements (`Judged`) and reports both. A file of graded answers
+(`mlquiz calibrate FILE`) and the app's own overrides and upheld appeals go through the
+same function.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.grading.text import clean_markup, tokenize
+
+if TYPE_CHECKING:
+    from bot.grading.rubric import Rubric
+    from questionbank.models import Question
 
 # Scores are binned to the nearest of 0, 0.5 and 1 before kappa: wrong / partly right /
 # right, the three grades a human reviewer actually distinguishes.
@@ -144,3 +152,112 @@ def agreement(grader: Sequence[float], human: Sequence[float]) -> Agreement:
         kappa=binned_kappa(grader, human),
         threshold=best_threshold(grader, human),
     )
+
+
+# --- Grading a list of human judgements ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One human judgement: what was asked, what was answered, the score a person gave.
+
+    `question` is a bank Question or a Rubric; `group` names the question in the
+    per-question table (its id by default); `seen_reference` whether the author could
+    have seen the published answer (used only when calibrate caps copies).
+    """
+
+    question: Question | Rubric
+    answer: str
+    human: float
+    group: str = ""
+    seen_reference: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.human <= 1.0:
+            raise ValueError(f"human score {self.human} outside [0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupAgreement:
+    question: str
+    n: int
+    pearson: float
+    grader_mean: float
+    human_mean: float
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """The grader's agreement with the judgements, next to plain token recall."""
+
+    overall: Agreement
+    longer: Agreement | None  # answers of more than min_words words
+    baseline: Agreement  # plain token recall of the reference
+    baseline_longer: Agreement | None
+    per_group: list[GroupAgreement]
+    min_words: int
+    grader_scores: list[float] = field(default_factory=list)
+    human_scores: list[float] = field(default_factory=list)
+
+
+def calibrate(
+    judged: Iterable[Judged], *, min_words: int = 3, cap_copies: bool = False
+) -> Calibration:
+    """Grade every judged answer and measure agreement with the human scores.
+
+    Copies of the published answer are only capped with `cap_copies` (and then only for
+    judgements whose author could have seen it), as in the app; by default they are
+    graded like any other answer. Needs at least two judgements.
+    """
+    from bot.grading.engine import grade
+    from bot.grading.rubric import Rubric, rubric_for
+
+    machine: list[float] = []
+    recall: list[float] = []
+    human: list[float] = []
+    words: list[int] = []
+    groups: list[str] = []
+    for item in judged:
+        rubric = item.question if isinstance(item.question, Rubric) else rubric_for(item.question)
+        seen = cap_copies and item.seen_reference
+        machine.append(grade(rubric, item.answer, seen_reference=seen).score)
+        reference = rubric.reference or " ".join(kp.text for kp in rubric.key_points)
+        recall.append(token_recall(reference, item.answer))
+        human.append(item.human)
+        words.append(len(item.answer.split()))
+        groups.append(item.group or rubric.question_id or rubric.reference[:40])
+    if len(machine) < 2:
+        raise ValueError("need at least two judged answers")
+    keep = [i for i, n in enumerate(words) if n > min_words]
+
+    def subset(values: list[float]) -> list[float]:
+        return [values[i] for i in keep]
+
+    return Calibration(
+        overall=agreement(machine, human),
+        longer=agreement(subset(machine), subset(human)) if keep else None,
+        baseline=agreement(recall, human),
+        baseline_longer=agreement(subset(recall), subset(human)) if keep else None,
+        per_group=_per_group(machine, human, groups),
+        min_words=min_words,
+        grader_scores=machine,
+        human_scores=human,
+    )
+
+
+def _per_group(machine: list[float], human: list[float], groups: list[str]) -> list[GroupAgreement]:
+    rows = []
+    for group in dict.fromkeys(groups):
+        idx = [i for i, g in enumerate(groups) if g == group]
+        g_scores = [machine[i] for i in idx]
+        h_scores = [human[i] for i in idx]
+        rows.append(
+            GroupAgreement(
+                question=group,
+                n=len(idx),
+                pearson=pearson(g_scores, h_scores),
+                grader_mean=statistics.fmean(g_scores),
+                human_mean=statistics.fmean(h_scores),
+            )
+        )
+    return rows

@@ -10,7 +10,7 @@ PASS_THRESHOLD = 0.6
 
 # Bumped whenever a change to the grader can move scores, so stored grades say which
 # grader produced them.
-GRADER_VERSION = "4"
+GRADER_VERSION = "5"
 
 Status = Literal["covered", "partial", "missed"]
 FlagCode = Literal["too_short", "keyword_list", "copied_reference", "off_topic", "negated"]
@@ -86,6 +86,13 @@ class Grade:
     key_points: list[KeyPointResult] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     version: str = GRADER_VERSION
+    # The weighted share of the key points' credit the answer earned, before caps (None in
+    # grades stored by graders before version 5).
+    coverage: float | None = None
+    # What held the score down, when something did: a missed required point ("required"),
+    # or the flag whose cap applied ("copied_reference", "off_topic", "keyword_list",
+    # "too_short").
+    limited_by: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -99,13 +106,18 @@ class Grade:
         return any(f.code == code for f in self.flags)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "score": round(self.score, 4),
             "passed": self.passed,
             "key_points": [kp.to_dict() for kp in self.key_points],
             "flags": [f.to_dict() for f in self.flags],
             "version": self.version,
         }
+        if self.coverage is not None:
+            data["coverage"] = round(self.coverage, 4)
+        if self.limited_by is not None:
+            data["limited_by"] = self.limited_by
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Grade:
@@ -117,4 +129,17 @@ class Grade:
             key_points=[KeyPointResult.from_dict(kp) for kp in data.get("key_points", [])],
             flags=[Flag.from_dict(f) for f in data.get("flags", [])],
             version=str(data.get("version", GRADER_VERSION)),
+            coverage=float(data["coverage"]) if data.get("coverage") is not None else None,
+            limited_by=_limit(data.get("limited_by")),
         )
+
+
+LIMITS: tuple[str, ...] = ("required", "copied_reference", "off_topic", "keyword_list", "too_short")
+
+
+def _limit(value: Any) -> str | None:
+    if value is None:
+        return None
+    if value not in LIMITS:
+        raise ValueError(f"unknown limit {value!r}")
+    return str(value)

@@ -11,9 +11,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from bot.grading.text import Token, clean_markup, governing_negations, tokenize
+from bot.grading.polarity import NONE as NO_POLARITY
+from bot.grading.polarity import PointPolarity
+from bot.grading.text import (
+    UNIVERSAL_KEYS,
+    Token,
+    clean_markup,
+    governing_negations,
+    tokenize,
+)
 
 if TYPE_CHECKING:
+    from bot.grading.meaning import RubricMeaning
     from questionbank.models import Question
 
 # A fragment of an expected answer with fewer content words than this is not a claim.
@@ -229,12 +238,16 @@ class Variant:
     joined: str  # content keys joined by spaces, for rapidfuzz
     negations: int
     from_prompt: tuple[bool, ...]  # per key: the question's prompt uses this word
+    universal: bool = False  # says "every", "any", "all" or "always"
+    polarity: PointPolarity = NO_POLARITY  # what would contradict it (bot.grading.polarity)
+    key_set: frozenset[str] = frozenset()  # keys, as a set
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledKeyPoint:
     point: RubricKeyPoint
     variants: tuple[Variant, ...]
+    recall: RecallTable | None = None  # derived claims only: its words as a recall table
 
 
 @dataclass(slots=True)
@@ -250,13 +263,17 @@ class CompiledRubric:
     typo_cache: dict[str, str]
     auto: bool
     reference_keys: frozenset[str] = frozenset()  # content keys of the reference
-    # Of those, the ones the prompt also uses, and the weighted size of the reference's
-    # vocabulary when they count PROMPT_TERM_DISCOUNT each (see engine.reference_recall).
-    reference_prompt_keys: frozenset[str] = frozenset()
-    reference_weight: float = 0.0
     # Claims a full answer needs: the count the prompt asks for ("state at least 4"), else
     # every derived claim. Only used for auto key points.
     claims_needed: int = 1
+    # The rubric's words with their vectors, synonyms and opposites (bot.grading.meaning).
+    meaning: RubricMeaning | None = None
+    prompt_keys: frozenset[str] = frozenset()
+    recall_table: RecallTable | None = None
+    # The reference's table and every derived claim's, as one matrix (engine.recalls).
+    recall_set: RecallSet | None = None
+    # Runs of COPY_RUN word keys of the reference (copy checks).
+    copy_shingles: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -273,12 +290,18 @@ class CompiledRubric:
             for key in keys:
                 df[key] = df.get(key, 0) + 1
         n_points = len(tokenized)
+        opposites = _opposites({t.key for v in tokenized for _, toks in v for t in toks})
         term_weight = {}
         for key, count in df.items():
             weight = math.log(1.0 + (n_points + 1) / count)
             if key in prompt_keys:
                 weight *= PROMPT_TERM_DISCOUNT
             term_weight[key] = weight
+        reference_tokens = tokenize(clean_markup(rubric.reference))
+        vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
+        from bot.grading.meaning import RubricMeaning
+
+        meaning = RubricMeaning.build(vocabulary, term_weight)
         compiled_points = []
         for kp, variants in zip(rubric.key_points, tokenized, strict=True):
             built = []
@@ -303,11 +326,20 @@ class CompiledRubric:
                         joined=" ".join(keys),
                         negations=governing_negations(toks, 0, len(toks) - 1, set(keys)),
                         from_prompt=tuple(k in prompt_keys for k in keys),
+                        universal=any(t.key in UNIVERSAL_KEYS for t in toks),
+                        polarity=PointPolarity.of(toks, keys, opposites),
+                        key_set=frozenset(keys),
                     )
                 )
-            compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built)))
-        reference_tokens = tokenize(clean_markup(rubric.reference))
-        vocabulary = {t.key for t in reference_tokens if t.content} | set(term_weight) | prompt_keys
+            recall = None
+            if rubric.auto_key_points and built:
+                # A claim derived from a reference: also how much of it the answer says
+                # anywhere, softly (see engine.claim_recall).
+                text, toks = variants[0]
+                recall = RecallTable.build(
+                    built[0].keys, prompt_keys, meaning, aside_keys(clean_markup(text), toks)
+                )
+            compiled_points.append(CompiledKeyPoint(point=kp, variants=tuple(built), recall=recall))
         key_point_words = tuple(t.key for variants in tokenized for t in variants[0][1])
         reference_keys = frozenset(t.key for t in reference_tokens if t.content)
         return cls(
@@ -320,13 +352,109 @@ class CompiledRubric:
             typo_cache={},
             auto=rubric.auto_key_points,
             reference_keys=reference_keys,
-            reference_prompt_keys=reference_keys & prompt_keys,
-            reference_weight=len(reference_keys)
-            - (1 - PROMPT_TERM_DISCOUNT) * len(reference_keys & prompt_keys),
             claims_needed=min(
                 len(compiled_points), requested_count(rubric.prompt) or len(compiled_points)
             ),
+            meaning=meaning,
+            prompt_keys=frozenset(prompt_keys),
+            copy_shingles=_shingles([t.key for t in reference_tokens]),
+            recall_table=(
+                reference_table := RecallTable.build(
+                    reference_keys,
+                    prompt_keys,
+                    meaning,
+                    aside_keys(clean_markup(rubric.reference), reference_tokens),
+                )
+            ),
+            recall_set=RecallSet.build(
+                [reference_table] + [p.recall for p in compiled_points], meaning
+            ),
         )
+
+
+# Reference recall (engine.reference_recall): how much a reference word the prompt also
+# uses weighs, relative to its information.
+RECALL_PROMPT_WEIGHT = 0.1
+
+
+@dataclass(slots=True)
+class RecallTable:
+    """The reference's content words as arrays: their rows in the rubric's meaning matrix
+    (-1 when the tables do not know them) and their weights."""
+
+    keys: tuple[str, ...]
+    rows: Any  # numpy int array
+    weights: Any  # numpy float32 array
+    total: float
+
+    @classmethod
+    def build(
+        cls,
+        reference_keys: Iterable[str],
+        prompt_keys: Iterable[str],
+        meaning: RubricMeaning,
+        asides: frozenset[str] = frozenset(),
+    ) -> RecallTable:
+        import numpy as np
+
+        keys = tuple(sorted(reference_keys))
+        prompt = set(prompt_keys)
+        weights = np.array(
+            [
+                meaning.information[k]
+                * (RECALL_PROMPT_WEIGHT if k in prompt else 1.0)
+                * (ASIDE_WEIGHT if k in asides else 1.0)
+                for k in keys
+            ],
+            dtype=np.float32,
+        )
+        rows = np.array([meaning.index.get(k, -1) for k in keys], dtype=np.int64)
+        return cls(keys=keys, rows=rows, weights=weights, total=float(weights.sum()))
+
+
+@dataclass(slots=True)
+class RecallSet:
+    """Several recall tables over one vocabulary, so one answer's recall of all of them is
+    one matrix product: row 0 the reference, then one row per key point (empty for points
+    without a table)."""
+
+    keys: tuple[str, ...]
+    rows: Any  # numpy int array: each key's row in the meaning matrix, -1 when unknown
+    weights: Any  # numpy float32 (tables, keys)
+    totals: Any  # numpy float32 per table (1 where empty, to divide safely)
+
+    @classmethod
+    def build(cls, tables: Sequence[RecallTable | None], meaning: RubricMeaning) -> RecallSet:
+        import numpy as np
+
+        keys = tuple(sorted({k for t in tables if t is not None for k in t.keys}))
+        column = {k: i for i, k in enumerate(keys)}
+        weights = np.zeros((len(tables), len(keys)), dtype=np.float32)
+        totals = np.ones(len(tables), dtype=np.float32)
+        for n, table in enumerate(tables):
+            if table is None or not table.total:
+                continue
+            weights[n, [column[k] for k in table.keys]] = table.weights
+            totals[n] = table.total
+        rows = np.array([meaning.index.get(k, -1) for k in keys], dtype=np.int64)
+        return cls(keys=keys, rows=rows, weights=weights, totals=totals)
+
+
+COPY_RUN = 8  # engine.COPY_RUN
+
+
+def _shingles(words: list[str]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(words[i : i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1))
+
+
+def _opposites(keys: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each key's opposites: WordNet antonyms (and concept pairs) from the tables, and
+    the same word with a negating prefix."""
+    from bot.grading.lexicon import lexicon
+    from bot.grading.meaning import prefix_variants
+
+    lex = lexicon()
+    return {k: lex.antonyms(k) | prefix_variants(k) for k in keys if not k[:1].isdigit()}
 
 
 # --- Cache of rubrics built from questions ------------------------------------------------

@@ -253,6 +253,10 @@ STOPWORDS = frozenset(
     ]
 )
 
+# Stop words that make a claim universal: "SVD exists for every matrix" says more than
+# "a matrix ... SVD" (see engine._finish_overlap).
+UNIVERSAL = frozenset(["all", "any", "every", "always"])
+
 NEGATIONS = frozenset(
     [
         "not",
@@ -416,6 +420,13 @@ ML_TERMS: dict[str, tuple[str, ...]] = {
     "backprop": ("backprop", "backpropagation", "back propagation", "backward pass"),
     "xent": ("cross entropy", "crossentropy", "log loss", "logloss", "negative log likelihood"),
     "hyperparam": ("hyperparameter", "hyper parameter", "hyperparameters"),
+    "psd": (
+        "psd",
+        "positive semidefinite",
+        "positive semi definite",
+        "semidefinite",
+        "semi definite",
+    ),
     "lr_rate": ("learning rate", "step size"),
 }
 
@@ -472,12 +483,21 @@ _APOSTROPHES = ("'", "’")
 _NON_JOINS = ("-", " ", "‐", "–")
 
 
+UNIVERSAL_KEYS = frozenset(stem_word(w) for w in UNIVERSAL)
+
+
 def _phrase_table() -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
     """First stem -> (length, stems, canonical term) of every spelling, longest first."""
     by_first: dict[str, list[tuple[int, tuple[str, ...], str]]] = {}
     for canonical, spellings in ML_TERMS.items():
         for spelling in spellings:
-            stems = tuple(stem_word(w) for w in _TOKEN.findall(spelling.lower()))
+            # Stems as tokenize sees them: concept words already folded ("maximum" is
+            # "~maximum" in "maximum likelihood").
+            concepts = _concept_table()
+            stems = tuple(
+                concepts.get(stem, stem)
+                for stem in (stem_word(w) for w in _TOKEN.findall(spelling.lower()))
+            )
             if stems:
                 by_first.setdefault(stems[0], []).append((len(stems), stems, canonical))
     return {
@@ -486,7 +506,7 @@ def _phrase_table() -> dict[str, tuple[tuple[int, tuple[str, ...], str], ...]]:
     }
 
 
-_PHRASES = _phrase_table()
+_PHRASES: dict[str, tuple[tuple[int, tuple[str, ...], str], ...]] = {}  # see _word_info
 
 
 # Tokens are built in bulk from parallel field lists, with C-level passes (map, zip,
@@ -693,6 +713,9 @@ _CONCEPT_WORDS = {
     # Pros and cons: "a drawback of X" is "a disadvantage of X".
     "advantage": ("advantage", "benefit"),
     "disadvantage": ("disadvantage", "drawback", "downside"),
+    # Extremes: "the smallest eigenvalue" is "the minimum eigenvalue".
+    "minimum": ("minimum", "minimal", "minima", "min", "smallest", "lowest"),
+    "maximum": ("maximum", "maximal", "maxima", "max", "largest", "highest", "biggest"),
 }
 
 
@@ -718,6 +741,7 @@ def _word_info(word: str) -> _WordInfo:
     word = GREEK.get(word, word)
     if not _CONCEPTS:
         _CONCEPTS.update(_concept_table())
+        _PHRASES.update(_phrase_table())
     stem = stem_word(word)
     stem = _CONCEPTS.get(stem, stem)
     negation = word in NEGATIONS

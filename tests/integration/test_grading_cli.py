@@ -159,3 +159,80 @@ def test_calibrate_excludes_questions(runner, tmp_path):
 
 def _last_json(output: str) -> str:
     return next(line for line in reversed(output.splitlines()) if line.startswith("{"))
+
+
+def _expected(question_id: str) -> str:
+    from questionbank.loader import load_bank
+
+    return load_bank().get(question_id).expected_answer
+
+
+def test_grade_caps_a_copy_only_with_seen(runner):
+    copy = _expected(QUESTION_ID)
+    unseen = json.loads(runner.invoke(cli, ["grade", QUESTION_ID, copy, "--json"]).output)
+    seen = json.loads(runner.invoke(cli, ["grade", QUESTION_ID, copy, "--json", "--seen"]).output)
+    assert "copied_reference" in [f["code"] for f in unseen["flags"]]
+    assert "copied_reference" in [f["code"] for f in seen["flags"]]
+    assert unseen["passed"] and not seen["passed"]
+    assert seen["limited_by"] == "copied_reference"
+    text = runner.invoke(cli, ["grade", QUESTION_ID, copy, "--seen"]).output
+    assert "held down: it repeats the published expected answer" in text
+
+
+def test_grade_prints_the_headline_a_user_sees(runner):
+    result = runner.invoke(cli, ["grade", QUESTION_ID, GOOD])
+    headline = result.output.splitlines()[1]
+    assert headline.startswith("Pass: ") and "key points covered" in headline
+
+
+def test_grade_batch_caps_copies_only_when_told(runner, tmp_path):
+    reference = (
+        "Bagging trains each model on a bootstrap sample and averages the models, which "
+        "reduces their variance."
+    )
+    rows = [
+        {"id": "plain", "reference_answer": reference, "answer": reference},
+        {"id": "seen", "reference_answer": reference, "answer": reference, "seen": True},
+        {"id": "bad", "reference_answer": reference, "answer": reference, "seen": "yes"},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["grade-batch", str(source), "-o", str(out)])
+    assert "line 3: field 'seen' must be true or false" in result.output
+    records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    for record in records.values():
+        assert "copied_reference" in [f["code"] for f in record["flags"]]
+    assert records["plain"]["score"] > 0.6 > records["seen"]["score"]
+    everyone = tmp_path / "all.jsonl"
+    runner.invoke(cli, ["grade-batch", str(source), "-o", str(everyone), "--seen"])
+    assert all(json.loads(line)["score"] < 0.6 for line in everyone.read_text().splitlines())
+
+
+def test_calibrate_does_not_cap_copies_by_default(runner, tmp_path):
+    reference = (
+        "Bagging trains each model on a bootstrap sample and averages the models, which "
+        "reduces their variance."
+    )
+    rows = [
+        (reference, 1.0),
+        ("It averages bootstrap models to cut variance.", 0.75),
+        ("no idea", 0.0),
+        ("Boosting is sequential and it is a totally different thing.", 0.0),
+    ]
+    path = tmp_path / "graded.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"qid": "q", "reference_answer": reference, "answer": a, "score": s}) + "\n"
+            for a, s in rows
+        ),
+        encoding="utf-8",
+    )
+    plain = json.loads(_last_json(runner.invoke(cli, ["calibrate", str(path), "--json"]).output))
+    capped = json.loads(
+        _last_json(runner.invoke(cli, ["calibrate", str(path), "--json", "--seen"]).output)
+    )
+    assert plain["copies_capped"] is False and capped["copies_capped"] is True
+    assert plain["all"]["pearson"] > capped["all"]["pearson"]
+    text = runner.invoke(cli, ["calibrate", str(path)]).output
+    assert "copies of the reference are flagged, not capped" in text

@@ -75,21 +75,41 @@ def test_aside_words_of_a_derived_claim_weigh_less():
 
 def test_reference_recall_discounts_words_the_prompt_uses():
     from bot.grading.engine import AnswerView, reference_recall
-    from bot.grading.rubric import PROMPT_TERM_DISCOUNT
+    from bot.grading.rubric import RECALL_PROMPT_WEIGHT
     from bot.grading.text import tokenize
 
-    rubric = Rubric.from_reference(
-        "Bagging reduces variance by averaging bootstrap models.", prompt="What does bagging do?"
-    )
-    compiled = rubric.compiled
+    reference = "Bagging reduces variance by averaging bootstrap models."
+    asked = Rubric.from_reference(reference, prompt="What does bagging do?").compiled
+    plain = Rubric.from_reference(reference).compiled
+
+    def recall(answer: str, compiled) -> float:
+        return reference_recall(AnswerView.build(answer, tokenize(answer), compiled), compiled)
+
+    # A word the prompt already uses weighs RECALL_PROMPT_WEIGHT of what it would: echoing
+    # the question says little. Other words weigh a little more in turn.
+    assert RECALL_PROMPT_WEIGHT < 0.5
+    assert recall("bagging", asked) < 0.5 * recall("bagging", plain)
+    assert recall("variance", asked) > recall("variance", plain)
+    assert recall(reference, asked) == pytest.approx(1.0)
+    assert recall("", asked) == 0.0
+
+
+def test_reference_recall_counts_close_words_in_part_and_opposites_not_at_all():
+    from bot.grading.engine import AnswerView, reference_recall
+    from bot.grading.text import tokenize
+
+    compiled = Rubric.from_reference("The diameter decreases.").compiled
 
     def recall(answer: str) -> float:
         return reference_recall(AnswerView.build(answer, tokenize(answer), compiled), compiled)
 
-    echo, substance = recall("bagging"), recall("variance")
-    assert echo == pytest.approx(PROMPT_TERM_DISCOUNT * substance)
-    assert recall("Bagging reduces variance by averaging bootstrap models.") == pytest.approx(1.0)
-    assert recall("") == 0.0
+    assert recall("The diameter decreases.") == pytest.approx(1.0)
+    # "radius" is no "diameter", but close: it earns part of that word.
+    assert 0.0 < recall("radius") < recall("diameter")
+    # "increases" is among GloVe's nearest neighbours of "decreases" (cosine 0.94), and
+    # its opposite: it earns nothing.
+    assert recall("lessens") > 0.0
+    assert recall("increases") == 0.0
 
 
 def test_negation_is_judged_only_on_short_derived_claims():

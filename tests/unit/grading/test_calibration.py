@@ -56,3 +56,51 @@ def test_best_threshold_separates_passes():
     choice = best_threshold(grader, human)
     assert 0.3 < choice.threshold <= 0.7
     assert math.isclose(choice.accuracy, 1.0)
+
+
+def test_calibrate_grades_an_in_memory_list_of_judgements():
+    from bot.grading import Rubric
+    from bot.grading.calibration import Judged, calibrate
+
+    rubric = Rubric.from_reference(
+        "Bagging trains each model on a bootstrap sample and averages the models, which "
+        "reduces their variance.",
+        prompt="What does bagging do?",
+        question_id="bagging",
+    )
+    judged = [
+        Judged(rubric, "Bagging averages models fit on bootstrap samples to reduce variance.", 1.0),
+        Judged(rubric, "It averages several bootstrap models.", 0.5),
+        Judged(rubric, "no idea", 0.0),
+        Judged(rubric, "The canteen serves soup on Fridays and pasta on Mondays.", 0.0),
+        Judged(rubric, rubric.reference, 1.0, seen_reference=True),
+    ]
+    report = calibrate(judged)
+    assert report.overall.n == 5
+    assert report.longer is not None and report.longer.n == 4
+    assert report.overall.pearson > 0.5
+    assert report.baseline.n == 5
+    assert [g.question for g in report.per_group] == ["bagging"]
+    # Copies are graded like any other answer unless copies are capped, and then only
+    # for an author who could have seen the published answer.
+    capped = calibrate(judged, cap_copies=True)
+    assert capped.grader_scores[4] < report.grader_scores[4]
+    assert capped.grader_scores[:4] == report.grader_scores[:4]
+    with pytest.raises(ValueError):
+        Judged(rubric, "x", 1.5)
+    with pytest.raises(ValueError):
+        calibrate(judged[:1])
+
+
+def test_calibrate_takes_bank_questions():
+    from bot.grading.calibration import Judged, calibrate
+    from questionbank.loader import load_bank
+
+    question = load_bank().get("supervised-unsupervised-core-difference")
+    report = calibrate(
+        [
+            Judged(question, "Supervised learning uses labels; unsupervised finds clusters.", 1),
+            Judged(question, "I would use a spreadsheet for it.", 0.0),
+        ]
+    )
+    assert report.per_group[0].question == question.id

@@ -104,10 +104,19 @@ def test_keyword_list_flag_and_cap():
     assert g.score < PASS_THRESHOLD
 
 
-def test_copy_of_the_reference_scores_low():
-    g = grade(RUBRIC, RUBRIC.reference)
-    assert g.has_flag("copied_reference")
-    assert g.score <= 0.2
+def test_copy_of_the_reference_is_capped_only_when_its_author_could_have_seen_it():
+    seen = grade(RUBRIC, RUBRIC.reference, seen_reference=True)
+    assert seen.has_flag("copied_reference")
+    assert seen.score <= 0.2
+    assert seen.limited_by == "copied_reference"
+    # Without having seen the published answer, an answer close to it is a good answer:
+    # flagged for a reviewer, graded like any other.
+    unseen = grade(RUBRIC, RUBRIC.reference)
+    assert unseen.has_flag("copied_reference")
+    assert unseen.score > 0.6
+    assert unseen.limited_by is None
+    # The positional call the app makes today means "not seen".
+    assert grade(RUBRIC, RUBRIC.reference) == grade(RUBRIC, RUBRIC.reference, seen_reference=False)
 
 
 def test_off_topic_flag():
@@ -188,3 +197,37 @@ def test_grading_is_fast_enough_to_call_per_message():
     long_answer = "Bagging reduces variance by averaging bootstrap models. " * 800
     g = grade(RUBRIC, long_answer)
     assert 0.0 <= g.score <= 1.0
+
+
+PASSAGE = (
+    "Bagging trains many models on bootstrap samples drawn with replacement and averages "
+    "their predictions, which mainly reduces variance and suits deep trees. Boosting trains "
+    "models in sequence, each one correcting the errors of the ensemble so far, which "
+    "mainly reduces bias and suits shallow trees. Random forests add feature subsampling "
+    "to bagging so the trees are less correlated."
+)
+LONG = Rubric.from_reference(PASSAGE + " " + PASSAGE.replace("Bagging", "It"))
+
+
+def test_a_partial_copy_is_flagged_and_only_its_own_words_count_when_seen():
+    own = "In my own words: boosting fixes what earlier models got wrong."
+    lifted = PASSAGE.split(". ")[0] + ". " + own
+    unseen = grade(LONG, lifted)
+    seen = grade(LONG, lifted, seen_reference=True)
+    assert unseen.has_flag("copied_reference") and seen.has_flag("copied_reference")
+    assert "word for word" in unseen.flags[-1].message or "copy" in unseen.flags[-1].message
+    assert seen.score < unseen.score
+    assert seen.limited_by == "copied_reference"
+    # The flag quotes the lifted words.
+    message = next(f.message for f in seen.flags if f.code == "copied_reference")
+    assert "“Bagging trains many models on bootstrap samples" in message
+
+
+def test_an_answer_in_its_own_words_is_not_a_copy():
+    g = grade(
+        LONG,
+        "Bagging fits each model to a resample of the rows and averages them, so variance "
+        "drops; boosting fits models one after another and mainly lowers bias.",
+        seen_reference=True,
+    )
+    assert not g.has_flag("copied_reference")

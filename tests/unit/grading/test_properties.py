@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,6 +42,10 @@ def test_any_text_grades_with_score_in_range(answer):
         assert all(0.0 <= kp.similarity <= 1.0 for kp in g.key_points)
         assert all(kp.status in ("covered", "partial", "missed") for kp in g.key_points)
         assert Grade.from_dict(g.to_dict()) == g
+        # Plain Python numbers: stored and printed as JSON (no numpy scalars leak out).
+        json.dumps(g.to_dict())
+        assert type(g.score) is float
+        assert all(type(kp.similarity) is float for kp in g.key_points)
 
 
 @FAST
@@ -56,3 +62,26 @@ def test_adding_a_missed_key_point_never_lowers_the_score(answer):
         if kp.status == "missed":
             after = grade(RUBRIC, f"{answer}\n{kp.text}.")
             assert after.score >= before.score - 1e-9, (kp.text, before, after)
+
+
+@FAST
+@given(ANSWERS)
+def test_having_seen_the_answer_never_raises_the_score(answer):
+    for rubric in (RUBRIC, AUTO):
+        assert grade(rubric, answer, seen_reference=True).score <= grade(rubric, answer).score
+
+
+@FAST
+@given(ANSWERS)
+def test_feedback_renders_any_grade_and_matches_its_score(answer):
+    from bot.grading.feedback import flag_lines, headline, key_point_lines
+
+    for rubric in (RUBRIC, AUTO):
+        g = grade(rubric, answer)
+        line = headline(g)
+        assert f"{round(g.score * 100)}%" in line
+        assert ("Pass" in line) == g.passed
+        assert len(key_point_lines(g)) == len(g.key_points)
+        assert len(flag_lines(g)) == len(g.flags)
+        for text in (line, *key_point_lines(g), *flag_lines(g)):
+            assert "<" not in text and ">" not in text
