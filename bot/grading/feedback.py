@@ -118,9 +118,10 @@ def key_point_line(
     *,
     markup: bool = True,
     escape: Escape = escape_mrkdwn,
+    quote: Escape | None = None,
 ) -> str:
     """One key point: icon, its text, a note where the marks need one, and the user's
-    words for a credited point."""
+    words for a credited point (shown by `quote` when given, else escaped in quotes)."""
     escape_fn = escape if markup else plain
     line = f"{STATUS_ICON[point.status]} {escape_fn(point.text)}"
     notes = []
@@ -139,14 +140,22 @@ def key_point_line(
         if len(snippet) > SNIPPET_LIMIT:
             snippet = snippet[: SNIPPET_LIMIT - 1].rstrip() + "…"
         label = "_you wrote:_" if markup else "you wrote:"
-        line += f"\n      {label} “{escape_fn(snippet)}”"
+        shown = quote(snippet) if quote is not None and markup else f"“{escape_fn(snippet)}”"
+        line += f"\n      {label} {shown}"
     return line
 
 
 def key_point_lines(
-    grade: Grade, *, markup: bool = True, escape: Escape = escape_mrkdwn
+    grade: Grade,
+    *,
+    markup: bool = True,
+    escape: Escape = escape_mrkdwn,
+    quote: Escape | None = None,
 ) -> list[str]:
-    return [key_point_line(p, grade, markup=markup, escape=escape) for p in grade.key_points]
+    return [
+        key_point_line(p, grade, markup=markup, escape=escape, quote=quote)
+        for p in grade.key_points
+    ]
 
 
 def flag_lines(grade: Grade, *, markup: bool = True, escape: Escape = escape_mrkdwn) -> list[str]:

@@ -184,6 +184,10 @@ class AnswerRepository(Protocol):
         now: datetime,
     ) -> bool: ...
 
+    async def seen_reference(
+        self, team_id: str, question_id: str, user_ids: Sequence[str], before: datetime
+    ) -> set[str]: ...
+
     async def get(self, answer_id: int) -> AnswerRow | None: ...
 
     async def for_post(

@@ -186,7 +186,12 @@ async def answer_practice(deps: Deps, answer: IncomingAnswer, post: Post) -> Non
         )
         return
     now = deps.now()
-    result = grade(question, answer.text)
+    async with deps.storage.reading() as uow:
+        seen = answer.user_id in await uow.answers.seen_reference(
+            post.team_id, question.id, [answer.user_id], now
+        )
+    # A near copy of the published answer is capped only when its author had seen it.
+    result = grade(question, answer.text, seen_reference=seen)
     points = points_for_post(result.score, question.difficulty.value, post.kind)
     note = ""
     if len(answer.text) > LONG_ANSWER:

@@ -106,10 +106,15 @@ async def _reveal(
     timings = RevealTimings()
     async with deps.storage.reading() as uow:
         answers = await uow.answers.for_post(post.id)
+        # Copies of the published answer are capped only for those who had seen it.
+        seen = await uow.answers.seen_reference(
+            post.team_id, question.id, [a.user_id for a in answers], post.opened_at
+        )
     started = time.perf_counter()
     graded: list[tuple[int, str, Grade]] = []
     for index, answer in enumerate(answers, start=1):
-        graded.append((answer.id, answer.user_id, grade(question, answer.text)))
+        result = grade(question, answer.text, seen_reference=answer.user_id in seen)
+        graded.append((answer.id, answer.user_id, result))
         if index % GRADES_BETWEEN_YIELDS == 0:
             await asyncio.sleep(0)
     timings.answers = len(graded)

@@ -7,6 +7,7 @@ from typing import Any
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
 from slack_sdk.models.views import View
 
+from bot.grading import Grade, feedback
 from bot.slack.blocks import ids
 from bot.slack.blocks.common import (
     Message,
@@ -25,7 +26,6 @@ from questionbank.models import Question
 from questionbank.topics import topic_label
 
 MODAL_ANSWER_LIMIT = 3000  # Slack's own cap on a plain_text_input
-STATUS_ICON = {"covered": "✅", "partial": "🟡", "missed": "❌"}
 
 
 def question_meta(question: Question) -> str:
@@ -106,31 +106,20 @@ def appeal_modal(answer_id: int, question_title: str) -> dict[str, Any]:
     return view.to_dict()
 
 
-def feedback_lines(grade: Any) -> list[str]:
-    lines = []
-    for point in grade.key_points:
-        icon = STATUS_ICON.get(point.status, "•")
-        line = f"{icon} {escape(point.text)}"
-        if point.status != "missed" and point.snippet:
-            line += f"\n      _you wrote:_ {quote(point.snippet, 160)}"
-        lines.append(line)
-    return lines
+def feedback_lines(grade: Grade) -> list[str]:
+    """One line per key point, the user's words quoted literally (a code span)."""
+    return feedback.key_point_lines(grade, escape=escape, quote=lambda words: quote(words, 160))
 
 
-def grade_summary(grade: Any, points: int, *, ranked: bool = True) -> str:
-    covered = sum(1 for p in grade.key_points if p.status == "covered")
-    partial = sum(1 for p in grade.key_points if p.status == "partial")
-    verdict = "Pass" if grade.passed else "Not yet"
-    detail = f"{covered}/{len(grade.key_points)} key points covered"
-    if partial:
-        detail += f", {partial} partly"
+def grade_summary(grade: Grade, points: int, *, ranked: bool = True) -> str:
+    """The headline, in words that match the marks, then what the answer earned."""
     earned = f"+{points} points" if ranked else "practice, not ranked"
-    return f"*{verdict}: {percent(grade.score)}* · {detail} · {earned}"
+    return f"{feedback.headline(grade, escape=escape)} · {earned}"
 
 
 def graded_feedback(
     question: Question,
-    grade: Any,
+    grade: Grade,
     *,
     points: int,
     answer_id: int | None,
@@ -145,7 +134,7 @@ def graded_feedback(
         blocks.append(context(note))
     blocks.append(section("*Key points*\n" + "\n".join(feedback_lines(grade))))
     if grade.flags:
-        blocks.append(context(*[f"⚠️ {escape(flag.message)}" for flag in grade.flags[:5]]))
+        blocks.append(context(*feedback.flag_lines(grade, escape=escape)[:5]))
     blocks += [
         divider(),
         section("*Expected answer*"),

@@ -189,6 +189,28 @@ class AnswerRepository:
         )
         return changed > 0
 
+    async def seen_reference(
+        self, team_id: str, question_id: str, user_ids: Sequence[str], before: datetime
+    ) -> set[str]:
+        """Who of `user_ids` could have seen this question's published answer before
+        `before`: they were graded on it (feedback shows the expected answer), or it was
+        revealed in a channel they answer in."""
+        if not user_ids:
+            return set()
+        rows = await self.db.fetchall(
+            "WITH people(user_id) AS (SELECT value FROM json_each(?1))"
+            " SELECT DISTINCT a.user_id FROM answers AS a JOIN posts AS p ON p.id = a.post_id"
+            " WHERE a.team_id = ?2 AND p.question_id = ?3 AND a.graded_at < ?4"
+            " AND a.user_id IN people"
+            " UNION SELECT DISTINCT mine.user_id FROM posts AS p"
+            " JOIN answers AS mine ON mine.team_id = p.team_id AND mine.channel_id = p.channel_id"
+            " AND mine.ranked = 1"
+            " WHERE p.team_id = ?2 AND p.question_id = ?3 AND p.kind = 'channel'"
+            " AND p.status = 'revealed' AND p.revealed_at < ?4 AND mine.user_id IN people",
+            (json_list(user_ids), team_id, question_id, to_db(before)),
+        )
+        return {row[0] for row in rows}
+
     async def get(self, answer_id: int) -> AnswerRow | None:
         row = await self.db.fetchone("SELECT * FROM answers WHERE id = ?", (answer_id,))
         return None if row is None else answer_row(row)
