@@ -104,6 +104,13 @@ def build_bolt_app(settings: Settings, client: AsyncWebClient, listeners: Listen
         # The HTTP edge (`bot.slack.http`) verifies every request's signature before
         # Bolt sees it; Socket Mode requests come over Slack's own authenticated socket.
         request_verification_enabled=False,
+        # Middleware this app has no use for, each paid on every request: the use cases
+        # skip the bot's own messages, and nothing here uses assistant threads, workflow
+        # function tokens or conversation kwargs.
+        ignoring_self_events_enabled=False,
+        ignoring_self_assistant_message_events_enabled=False,
+        attaching_function_token_enabled=False,
+        attaching_conversation_kwargs_enabled=False,
         logger=bolt_log,
     )
     bolt_log.setLevel(level)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.usecases.deps import ReplyTo
+from bot.ports.requests import ReplyTo
 
 
 def _dict(value: Any) -> Mapping[str, Any]:

@@ -8,9 +8,8 @@ import sys
 
 import click
 
-from bot.bootstrap import StartupError
+from bot.bootstrap import DatabaseUnusable, StartupError
 from bot.config import SettingsError
-from bot.storage.sqlite.database import DatabaseUnusable
 
 # Order is the order `mlquiz --help` lists them in.
 COMMAND_MODULES = ("bank", "grading", "db", "serve")

@@ -25,17 +25,18 @@ from typing import Any
 from bot.core.records import InboxEntry, InboxRow
 from bot.jobs.tasks import BackgroundTasks
 from bot.ports.inbox import Intake
-from bot.slack.text import truncate
-from bot.usecases import channel_answers, inbound
-from bot.usecases.channel_answers import is_thread_reply
-from bot.usecases.deps import Deps, ReplyTo
-from bot.usecases.requests import (
+from bot.ports.requests import (
     REQUEST_KINDS,
     MessageEvent,
+    ReplyTo,
     Request,
     conversation_of,
     kind_of,
 )
+from bot.slack.text import truncate
+from bot.usecases import channel_answers, inbound
+from bot.usecases.channel_answers import is_thread_reply
+from bot.usecases.deps import Deps
 
 log = logging.getLogger("mlquiz.inbox")
 MAX_ATTEMPTS = 5

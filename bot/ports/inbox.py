@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Coroutine, Mapping
 from typing import Any, Protocol
 
-from bot.usecases.requests import Request
+from bot.ports.requests import Request
 
 
 class Intake(Protocol):

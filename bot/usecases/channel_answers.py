@@ -8,12 +8,12 @@ from collections.abc import Sequence
 
 from bot.core.posts import accepts_answers
 from bot.core.records import AnswerIn, AnswerToRecord, Post
+from bot.ports.requests import IncomingAnswer, MessageEvent
 from bot.ports.storage import UnitOfWork
 from bot.slack.blocks import plain
 from bot.slack.text import has_words
 from bot.usecases import practice
 from bot.usecases.deps import Deps, ephemeral_message, reaction
-from bot.usecases.requests import IncomingAnswer, MessageEvent
 
 log = logging.getLogger("mlquiz.answers")
 ACK_REACTION = "white_check_mark"

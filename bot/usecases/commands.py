@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.ports.requests import SlashCommand
 from bot.slack.blocks import plain
 from bot.slack.parser.commands import (
     ADMIN_SUBCOMMANDS,
@@ -16,7 +17,6 @@ from bot.slack.parser.suggest import did_you_mean
 from bot.slack.text import escape, truncate
 from bot.usecases import admin, info, practice
 from bot.usecases.deps import Deps, reply
-from bot.usecases.requests import SlashCommand
 
 log = logging.getLogger("mlquiz.commands")
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.core.leases import LeasePolicy
 from bot.core.records import Outgoing
+from bot.ports.requests import ReplyTo
 from bot.ports.slack import Gateways, Message
 from bot.ports.storage import Storage, UnitOfWork
 from questionbank.loader import Bank
@@ -33,20 +34,6 @@ class Deps:
 
     def now(self) -> datetime:
         return self.clock()
-
-
-@dataclass(frozen=True)
-class ReplyTo:
-    """Where to answer the person who asked: their interaction's response_url when
-    there is one, else an ephemeral message in `channel_id`, else a DM."""
-
-    team_id: str
-    user_id: str
-    response_url: str | None = None
-    channel_id: str | None = None
-
-    def with_channel(self, channel_id: str) -> ReplyTo:
-        return ReplyTo(self.team_id, self.user_id, self.response_url, channel_id)
 
 
 def new_key(prefix: str) -> str:

@@ -6,13 +6,13 @@ import logging
 
 from bot.core.posts import accepts_answers
 from bot.core.records import Post
+from bot.ports.requests import IncomingAnswer
 from bot.ports.slack import SlackError, TriggerExpired
 from bot.slack.blocks import plain
 from bot.slack.blocks import practice as practice_blocks
 from bot.slack.text import has_words
 from bot.usecases import channel_answers, practice
 from bot.usecases.deps import Deps, ReplyTo, reply
-from bot.usecases.requests import IncomingAnswer
 
 log = logging.getLogger("mlquiz.forms")
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.blocks import ids
-from bot.usecases import appeals, channel_answers, commands, forms, info, practice
-from bot.usecases.deps import Deps
-from bot.usecases.requests import (
+from bot.ports.requests import (
     ButtonPress,
     HomeOpened,
     MessageEvent,
@@ -13,6 +10,9 @@ from bot.usecases.requests import (
     SlashCommand,
     ViewSubmission,
 )
+from bot.slack.blocks import ids
+from bot.usecases import appeals, channel_answers, commands, forms, info, practice
+from bot.usecases.deps import Deps
 
 
 def _value(request: ViewSubmission, block_id: str, action_id: str) -> str:

@@ -10,6 +10,7 @@ from bot.core.records import AnswerIn, AnswerToRecord, Post
 from bot.core.review import channel_rotation
 from bot.core.scoring import points_for_post
 from bot.grading import grade
+from bot.ports.requests import IncomingAnswer
 from bot.ports.slack import Undeliverable
 from bot.slack.blocks import plain
 from bot.slack.blocks import practice as practice_blocks
@@ -18,7 +19,6 @@ from bot.slack.parser.suggest import did_you_mean
 from bot.slack.text import escape, has_words
 from bot.usecases.deps import Deps, ReplyTo, new_key, post_message, reply, reply_in
 from bot.usecases.recording import record_answer, review_card
-from bot.usecases.requests import IncomingAnswer
 from questionbank.models import Question
 from questionbank.topics import TOPIC_ALIASES, topic_label
 

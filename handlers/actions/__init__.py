@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.ports.requests import ButtonPress
 from bot.slack.blocks import ids
 from bot.usecases import appeals, forms
-from bot.usecases.requests import ButtonPress
 from handlers.payload import action_value, reply_to, team_id, text_field, user_id
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from bot.usecases.requests import SlashCommand
+from bot.ports.requests import SlashCommand
 from handlers.payload import reply_to, text_field
 
 if TYPE_CHECKING:

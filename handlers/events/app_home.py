@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.usecases.requests import HomeOpened
+from bot.ports.requests import HomeOpened
 from handlers.payload import text_field
 
 if TYPE_CHECKING:

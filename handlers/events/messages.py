@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.usecases.requests import MessageEvent
+from bot.ports.requests import MessageEvent
 from handlers.payload import text_field
 
 if TYPE_CHECKING:

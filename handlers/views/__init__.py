@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from bot.ports.requests import ViewSubmission
 from bot.slack.blocks import ids
 from bot.usecases import forms
-from bot.usecases.requests import ViewSubmission
 from handlers.payload import input_value, reply_to, state_values, team_id, text_field, user_id
 
 if TYPE_CHECKING:

@@ -1,11 +1,25 @@
-"""What arrives from Slack, as plain typed values (the handlers build these)."""
+"""What arrives from Slack, as plain typed values: the handlers build these, the
+inbox records them, the use cases take them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.core.records import AnswerSource
-from bot.usecases.deps import ReplyTo
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """Where to answer the person who asked: their interaction's response_url when
+    there is one, else an ephemeral message in `channel_id`, else a DM."""
+
+    team_id: str
+    user_id: str
+    response_url: str | None = None
+    channel_id: str | None = None
+
+    def with_channel(self, channel_id: str) -> ReplyTo:
+        return ReplyTo(self.team_id, self.user_id, self.response_url, channel_id)
 
 
 @dataclass(frozen=True)
