@@ -184,11 +184,12 @@ class Deliverer:
                 await gateway.delete(channel, ts)
             return channel, ts
         # A post or a DM: exactly once, reconciled when an earlier attempt may have landed.
-        channel = message.channel_id or row.channel_id
-        if message.action == "dm" and not channel:
+        known = message.channel_id or row.channel_id
+        if message.action == "dm" and not known:
             assert message.user_id
-            channel = await gateway.open_dm(message.user_id)
-        assert channel
+            known = await gateway.open_dm(message.user_id)
+        assert known
+        channel = known
         thread_ts = message.thread_ts
         if row.attempts > 1:
             oldest = row.created_at - HISTORY_MARGIN

@@ -158,7 +158,9 @@ class HttpServer:
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         # Port 0 asks the OS for a free port; report the one we got.
-        self.port = site._server.sockets[0].getsockname()[1]
+        addresses = self._runner.addresses
+        if addresses:
+            self.port = int(addresses[0][1])
         return f"http://{self.host}:{self.port}"
 
     async def stop(self) -> None:

@@ -262,7 +262,7 @@ async def _config_report(
             if lease.schedule_id == existing.id
         ]
         messages = await uow.outbox.problems(request.team_id)
-        posts = {
+        posts: dict[str | None, Post | None] = {
             row.outgoing.subject: await uow.posts.get(int(row.outgoing.subject.split(":")[1]))
             for row in messages
             if row.outgoing.subject and row.outgoing.subject.startswith("post:")

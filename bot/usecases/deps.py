@@ -44,24 +44,39 @@ def new_key(prefix: str) -> str:
 def reply_message(
     to: ReplyTo, message: Message, *, now: datetime, key: str | None = None
 ) -> Outgoing:
-    common = {
-        "team_id": to.team_id,
-        "key": key or new_key("reply"),
-        "text": message.text,
-        "blocks": tuple(message.blocks),
-    }
+    key = key or new_key("reply")
+    blocks = tuple(message.blocks)
     if to.response_url:
         return Outgoing(
+            team_id=to.team_id,
+            key=key,
             action="respond",
+            text=message.text,
+            blocks=blocks,
             url=to.response_url,
             user_id=to.user_id,
             # Slack honours a response_url for 30 minutes; after that, nobody is listening.
             expires_at=now + RESPONSE_URL_LIFETIME,
-            **common,
         )
     if to.channel_id and not to.channel_id.startswith("D"):
-        return Outgoing(action="ephemeral", channel_id=to.channel_id, user_id=to.user_id, **common)
-    return Outgoing(action="dm", user_id=to.user_id, channel_id=to.channel_id, **common)
+        return Outgoing(
+            team_id=to.team_id,
+            key=key,
+            action="ephemeral",
+            text=message.text,
+            blocks=blocks,
+            channel_id=to.channel_id,
+            user_id=to.user_id,
+        )
+    return Outgoing(
+        team_id=to.team_id,
+        key=key,
+        action="dm",
+        text=message.text,
+        blocks=blocks,
+        user_id=to.user_id,
+        channel_id=to.channel_id,
+    )
 
 
 async def reply_in(uow: UnitOfWork, to: ReplyTo, message: Message, now: datetime) -> None:

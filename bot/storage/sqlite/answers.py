@@ -243,7 +243,7 @@ def answer_row(row: sqlite3.Row) -> AnswerRow:
         source=row["source"],
         message_ts=row["message_ts"],
         event_id=row["event_id"],
-        answered_at=from_db(row["answered_at"]),
+        answered_at=from_db_required(row["answered_at"]),
         revision=row["revision"],
         status=row["status"],
         score=row["score"],

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.records import Schedule
 from bot.storage.sqlite.database import Database
-from bot.storage.sqlite.timestamps import from_db, to_db
+from bot.storage.sqlite.timestamps import from_db_required, to_db
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -158,6 +158,6 @@ def _schedule(row: sqlite3.Row) -> Schedule:
         recap_day=row["recap_day"],
         paused=bool(row["paused"]),
         created_by=row["created_by"],
-        created_at=from_db(row["created_at"]),
-        updated_at=from_db(row["updated_at"]),
+        created_at=from_db_required(row["created_at"]),
+        updated_at=from_db_required(row["updated_at"]),
     )
