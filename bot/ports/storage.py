@@ -17,6 +17,17 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot.core.leases import LeasePolicy
+from bot.core.panel_records import (
+    Decision,
+    Interview,
+    Panel,
+    PanelQuestion,
+    PanelSettings,
+    RatingRow,
+    Reminder,
+    Scorecard,
+    ScorecardIn,
+)
 from bot.core.ranking import Standing
 from bot.core.records import (
     AnswerRow,
@@ -401,6 +412,153 @@ class FeedbackRepository(Protocol):
     async def open_appeals(self, team_id: str) -> list[Appeal]: ...
 
 
+class PanelRepository(Protocol):
+    async def create(
+        self,
+        team_id: str,
+        *,
+        code: str,
+        role: str,
+        level: str,
+        coordinator_id: str,
+        hiring_manager_id: str,
+        focus_topics: Sequence[str],
+        debrief_at: datetime,
+        created_by: str,
+        candidate_name: str | None,
+        now: datetime,
+    ) -> Panel: ...
+
+    async def get(self, panel_id: int) -> Panel | None: ...
+
+    async def codes(self, team_id: str) -> list[str]: ...
+
+    async def candidate_name(self, team_id: str, code: str) -> str | None: ...
+
+    async def set_status(self, panel_id: int, status: str, now: datetime) -> None: ...
+
+    async def set_debrief_channel(self, panel_id: int, channel_id: str) -> None: ...
+
+    async def mark_packet_open(self, panel_id: int, now: datetime) -> bool: ...
+
+    async def for_member(self, team_id: str, user_id: str) -> list[Panel]: ...
+
+    async def in_status(self, statuses: Sequence[str]) -> list[Panel]: ...
+
+    async def held_questions(self, team_id: str, since: datetime) -> set[str]: ...
+
+    async def settings(self, team_id: str) -> PanelSettings: ...
+
+    async def save_settings(self, settings: PanelSettings) -> None: ...
+
+    async def add_interview(
+        self,
+        panel: Panel,
+        interviewer_id: str,
+        *,
+        starts_at: datetime,
+        minutes: int,
+        tz: str,
+    ) -> Interview: ...
+
+    async def interviews(
+        self, panel_id: int, *, include_replaced: bool = False
+    ) -> list[Interview]: ...
+
+    async def interview_of(self, panel_id: int, interviewer_id: str) -> Interview | None: ...
+
+    async def get_interview(self, interview_id: int) -> Interview | None: ...
+
+    async def set_interview_status(self, interview_id: int, status: str) -> None: ...
+
+    async def move_interview(self, interview_id: int, starts_at: datetime) -> None: ...
+
+    async def set_kit_redacted(self, interview_id: int) -> None: ...
+
+    async def interviews_for(self, team_id: str, interviewer_id: str) -> list[Interview]: ...
+
+    async def set_questions(
+        self, panel_id: int, interview_id: int, questions: Sequence[PanelQuestion]
+    ) -> None: ...
+
+    async def questions(self, panel_id: int) -> list[PanelQuestion]: ...
+
+    async def asked_before(self, team_id: str, code: str) -> set[str]: ...
+
+    async def note_asked(
+        self,
+        team_id: str,
+        code: str,
+        question_ids: Sequence[str],
+        *,
+        panel_id: int,
+        reason: str,
+        now: datetime,
+    ) -> None: ...
+
+    async def exposure(self, team_id: str) -> dict[str, int]: ...
+
+    async def expose(self, team_id: str, question_ids: Sequence[str], now: datetime) -> None: ...
+
+    async def save_scorecard(
+        self,
+        panel_id: int,
+        team_id: str,
+        interviewer_id: str,
+        card: ScorecardIn,
+        *,
+        packet_open: bool,
+        now: datetime,
+    ) -> Scorecard: ...
+
+    async def scorecard(self, panel_id: int, interviewer_id: str) -> Scorecard | None: ...
+
+    async def scorecards(self, panel_id: int) -> list[Scorecard]: ...
+
+    async def submitted(self, panel_id: int) -> set[str]: ...
+
+    async def scorecard_history(self, scorecard_id: int) -> list[dict[str, Any]]: ...
+
+    async def rating_history(self, team_id: str) -> list[RatingRow]: ...
+
+    async def add_reminders(
+        self, interview: Interview, times: Sequence[tuple[str, datetime]]
+    ) -> None: ...
+
+    async def due_reminders(self, now: datetime, limit: int = 200) -> list[Reminder]: ...
+
+    async def set_reminder_status(self, reminder_id: int, status: str) -> bool: ...
+
+    async def cancel_reminders(self, interview_id: int) -> int: ...
+
+    async def reminders(self, panel_id: int) -> list[Reminder]: ...
+
+    async def decide(
+        self,
+        panel: Panel,
+        by_user_id: str,
+        decision: str,
+        reason: str,
+        *,
+        against_majority: bool,
+        now: datetime,
+    ) -> Decision: ...
+
+    async def decision(self, panel_id: int) -> Decision | None: ...
+
+    async def log_access(self, panel: Panel, user_id: str, what: str, now: datetime) -> None: ...
+
+    async def access_log(self, panel_id: int) -> list[tuple[str, str, datetime]]: ...
+
+    async def purge(
+        self, panel: Panel, by_user_id: str, now: datetime, summary: Mapping[str, Any]
+    ) -> None: ...
+
+    async def purge_receipts(self, team_id: str) -> list[dict[str, Any]]: ...
+
+    async def due_for_retention(self, now: datetime) -> list[Panel]: ...
+
+
 class UnitOfWork(Protocol):
     """The repositories, all bound to one transaction (or to reads)."""
 
@@ -416,6 +574,8 @@ class UnitOfWork(Protocol):
     def answers(self) -> AnswerRepository: ...
     @property
     def inbox(self) -> InboxRepository: ...
+    @property
+    def panels(self) -> PanelRepository: ...
     @property
     def leases(self) -> LeaseRepository: ...
     @property

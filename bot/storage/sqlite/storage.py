@@ -15,6 +15,7 @@ from bot.storage.sqlite.feedback import FeedbackRepository
 from bot.storage.sqlite.inbox import InboxRepository
 from bot.storage.sqlite.leases import LeaseRepository, ProcessRepository
 from bot.storage.sqlite.outbox import OutboxRepository
+from bot.storage.sqlite.panels import PanelRepository
 from bot.storage.sqlite.posts import PostRepository
 from bot.storage.sqlite.reviews import ReviewRepository
 from bot.storage.sqlite.schedules import ScheduleRepository
@@ -37,6 +38,7 @@ class SqliteUnitOfWork:
         self.processes = ProcessRepository(db)
         self.outbox = OutboxRepository(db)
         self.inbox = InboxRepository(db)
+        self.panels = PanelRepository(db)
         self.scores = ScoreRepository(db)
         self.stats = StatsRepository(db)
         self.reviews = ReviewRepository(db)
