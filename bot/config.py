@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -87,7 +87,9 @@ class SettingsError(Exception):
     """A setting has a bad value; the message is one line naming the variable."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with `overrides` given as field values or as
+    pydantic-settings options (`_env_file=None`); pydantic validates them all."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -100,8 +102,8 @@ def load_settings(**overrides: object) -> Settings:
 
 def setting_docs() -> list[tuple[str, str, str]]:
     """(ENV_VAR, default, description) for every setting, for the README and `--help`."""
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for name, field in Settings.model_fields.items():
-        default = field.default_factory() if field.default_factory else field.default
+        default = field.get_default(call_default_factory=True)
         rows.append((name.upper(), repr(default), field.description or ""))
     return rows

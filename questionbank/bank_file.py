@@ -159,10 +159,10 @@ class _QuestionsReader:
         broken: set[int] = set()
         for duplicate in self.source.duplicate_keys:
             where: dict[str, object] = {"field": duplicate.key, "line": duplicate.line}
-            index = owner_of.get(id(duplicate.mapping))
-            if index is not None:
-                broken.add(index)
-                where["question"] = _question_label(self.items[index], index)
+            owner = owner_of.get(id(duplicate.mapping))
+            if owner is not None:
+                broken.add(owner)
+                where["question"] = _question_label(self.items[owner], owner)
             self.error(
                 f"key '{duplicate.key}' appears twice in one mapping "
                 f"(first at line {duplicate.first_line}); keep one",

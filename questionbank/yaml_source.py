@@ -8,8 +8,9 @@ two `prompt:` entries would otherwise lose one without a word).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -46,16 +47,20 @@ class YamlSource:
     duplicate_keys: list[DuplicateKey] = field(default_factory=list)
 
 
-# libyaml parses several times faster; the pure-Python loader is the fallback.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml parses several times faster; the pure-Python loader is the fallback. Both have
+# the safe loader's interface, which is what the type checker is told.
+if TYPE_CHECKING:
+    _BaseLoader = yaml.SafeLoader
+else:
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _TrackingLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _TrackingLoader(_BaseLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[DuplicateKey] = []
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict:  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Hashable, Any]:
         if isinstance(node, MappingNode):
             self._record_duplicates(node)
         return super().construct_mapping(node, deep=deep)

@@ -404,8 +404,8 @@ class _Checker:
                 isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 3000
             ):
                 self.add(f"{path}.{key}", f"must be an integer between {low} and 3000")
-        low, high = element.get("min_length"), element.get("max_length")
-        if isinstance(low, int) and isinstance(high, int) and low > high:
+        min_length, max_length = element.get("min_length"), element.get("max_length")
+        if isinstance(min_length, int) and isinstance(max_length, int) and min_length > max_length:
             self.add(f"{path}.min_length", "must not be greater than max_length")
 
     def number_input(self, path: str, element: dict) -> None:

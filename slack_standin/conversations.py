@@ -253,7 +253,9 @@ def conversations_invite(state: ApiState, params: dict[str, Any]) -> dict[str, A
         raise SlackError("too_many_users")
     if channel.members is None:
         # A default public channel already holds everyone: nothing to invite to.
-        failures = [{"user": u, "ok": False, "error": "already_in_channel"} for u in user_ids]
+        failures: list[dict[str, Any]] = [
+            {"user": u, "ok": False, "error": "already_in_channel"} for u in user_ids
+        ]
         raise SlackError(failures[0]["error"], errors=failures)
     force = bool_arg(params, "force")
     failures = ws.invite(channel, user_ids, force=force)

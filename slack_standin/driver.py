@@ -721,14 +721,15 @@ def _find_element(
 
 def _state_values(
     view: dict[str, Any], values: dict[str, dict[str, Any]], *, strict: bool = False
-) -> dict[str, Any]:
-    """Slack's `view.state.values` for what the user entered."""
-    inputs = {
+) -> dict[str | None, Any]:
+    """Slack's `view.state.values` for what the user entered; keyed by block_id (None for
+    an input block of a view given here without one, which Slack would have named)."""
+    inputs: dict[str | None, tuple[dict, dict]] = {
         block.get("block_id"): (block, element)
         for block, element in iter_elements(view.get("blocks") or [])
         if block.get("type") == "input"
     }
-    state: dict[str, Any] = {}
+    state: dict[str | None, Any] = {}
     for block_id, entries in values.items():
         for action_id, value in entries.items():
             element = None
@@ -747,14 +748,14 @@ def _state_values(
                 known = element or {"type": kind}
                 entry = {"type": kind, **payloads.element_value(known, value, strict=strict)}
             state.setdefault(block_id, {})[action_id] = entry
-    for block_id, (block, element) in inputs.items():
-        if block_id in state:
+    for input_id, (block, element) in inputs.items():
+        if input_id in state:
             continue
         if not block.get("optional"):
-            raise ValueError(f"Slack would not submit: required input {block_id!r} is empty")
+            raise ValueError(f"Slack would not submit: required input {input_id!r} is empty")
         kind = element.get("type", "plain_text_input")
         entry = {"type": kind, **payloads.element_value(element, None)}
-        state[block_id] = {element.get("action_id"): entry}
+        state[input_id] = {element.get("action_id"): entry}
     return state
 
 

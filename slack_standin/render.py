@@ -48,7 +48,7 @@ def text_of(obj: Any) -> str:
 
 def buttons(blocks: list[dict] | None) -> list[Button]:
     """Every interactive element, numbered as `render_blocks` numbers them."""
-    found = []
+    found: list[Button] = []
     for block, element in iter_elements(blocks or []):
         if element.get("type") == "image" or block.get("type") == "input":
             continue

@@ -471,9 +471,9 @@ class SlackStandin:
 
         fault = self.faults.take(method)
         if fault is not None:
-            early = await _apply_fault(fault)
-            if early is not None:
-                return _answered(record, early)
+            faulted = await _apply_fault(fault)
+            if faulted is not None:
+                return _answered(record, faulted)
         if method not in METHODS:
             return _answered(
                 record,

@@ -199,7 +199,7 @@ class ViewStore:
 
     # -- what the user does (driven by SlackDriver) -----------------------------
 
-    def set_state(self, view_id: str, values: dict[str, Any]) -> None:
+    def set_state(self, view_id: str, values: dict[str | None, Any]) -> None:
         if view_id in self.views:
             self.views[view_id]["state"] = {"values": copy.deepcopy(values)}
 

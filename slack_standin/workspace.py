@@ -123,7 +123,12 @@ class Ephemeral:
     thread_ts: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"channel": self.channel, "user": self.user, "ts": self.ts, "text": self.text}
+        data: dict[str, Any] = {
+            "channel": self.channel,
+            "user": self.user,
+            "ts": self.ts,
+            "text": self.text,
+        }
         if self.blocks is not None:
             data["blocks"] = self.blocks
         if self.thread_ts:

@@ -145,7 +145,7 @@ def stats_lines(bank: Bank) -> list[str]:
     counts = bank.topics()
     topics = list(REQUIRED_TOPICS) + sorted(set(counts) - set(REQUIRED_TOPICS))
     thin = [t for t in REQUIRED_TOPICS if counts.get(t, 0) < MIN_QUESTIONS_PER_REQUIRED_TOPIC]
-    rows = [
+    topic_rows = [
         (
             topic,
             str(counts.get(topic, 0)),
@@ -159,7 +159,7 @@ def stats_lines(bank: Bank) -> list[str]:
     lines += [
         "",
         "By topic (a question may cover several topics, so shares add up to more than 100%)",
-        *table(("TOPIC", "QUESTIONS", "SHARE", ""), rows, right={1, 2}),
+        *table(("TOPIC", "QUESTIONS", "SHARE", ""), topic_rows, right={1, 2}),
         "",
     ]
     if thin:

@@ -105,7 +105,7 @@ def backup(db_path: Path | None, target: Path, force: bool) -> None:
 
 
 def _size(path: Path) -> str:
-    total = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
+    total: float = sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
     for unit in ("B", "KB", "MB", "GB"):
         if total < 1024 or unit == "GB":
             return f"{total:.0f} {unit}" if unit == "B" else f"{total:.1f} {unit}"

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import click
 from rapidfuzz import fuzz, process
@@ -200,9 +200,9 @@ def grade_batch_command(in_file: TextIO, out_file: TextIO, seen: bool) -> None:
     rubrics = RubricCache()
     graded = skipped = 0
     show_progress = sys.stderr.isatty()
-    with click.progressbar(
-        lines, label="grading", file=sys.stderr if show_progress else _NullFile()
-    ) as bar:
+    # click types the file as TextIO; it only writes to, flushes and asks isatty of it.
+    sink = sys.stderr if show_progress else cast(TextIO, _NullFile())
+    with click.progressbar(lines, label="grading", file=sink) as bar:
         for number, line in enumerate(bar, start=1):
             if not line.strip():
                 continue
@@ -370,7 +370,7 @@ def calibrate_command(
     if len(judged) < 2:
         raise click.ClickException("need at least two usable graded answers")
     report = calibrate(judged, min_words=min_words, cap_copies=seen)
-    per_group = [
+    per_group: list[dict[str, Any]] = [
         {
             "question": g.question,
             "n": g.n,

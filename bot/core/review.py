@@ -12,9 +12,12 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fsrs import Card, Rating, Scheduler
+
+if TYPE_CHECKING:
+    from fsrs.card import CardDict
 
 # Score thresholds (lower bound inclusive) for each FSRS rating.
 RATING_THRESHOLDS: tuple[tuple[float, Rating], ...] = (
@@ -48,10 +51,14 @@ def review(card: Mapping[str, Any] | None, score: float, now: datetime) -> Revie
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     # card_id is only FSRS's own label; storage keys cards by (user, question).
-    current = Card(card_id=1, due=now) if card is None else Card.from_dict(dict(card))
+    # Cards are stored as plain JSON objects, which fsrs types as its CardDict.
+    current = (
+        Card(card_id=1, due=now) if card is None else Card.from_dict(cast("CardDict", dict(card)))
+    )
     rating = rating_for_score(score)
     updated, _log = _SCHEDULER.review_card(current, rating, now)
-    return ReviewedCard(card=updated.to_dict(), due_at=updated.due, rating=rating)
+    stored = cast("dict[str, Any]", updated.to_dict())
+    return ReviewedCard(card=stored, due_at=updated.due, rating=rating)
 
 
 def channel_rotation(pool_ids: Iterable[str], last_posted: Mapping[str, datetime]) -> list[str]:

@@ -6,11 +6,15 @@ import random
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.devtools.sandbox import CHANNEL_ID, Sandbox
 from bot.slack.blocks import ids
 from questionbank.samples import answer_from
+
+if TYPE_CHECKING:
+    from questionbank.models import Question
 
 Say = Callable[[str], None]
 
@@ -34,18 +38,35 @@ def _show(sandbox: Sandbox, say: Say, action: str) -> None:
         say(screen.text)
 
 
+def _question_message(sandbox: Sandbox, channel_id: str) -> dict[str, Any]:
+    """The newest question message in a conversation; the script has just asked for one."""
+    message = sandbox.latest_question(channel_id)
+    if message is None:
+        raise RuntimeError(f"demo: no question was posted in {channel_id}")
+    return message
+
+
+async def _question_at(sandbox: Sandbox, channel_id: str, ts: str) -> Question:
+    """The bank question the app posted at `ts`."""
+    post = await sandbox.post_of(channel_id, ts)
+    if post is None:
+        raise RuntimeError(f"demo: the app has no record of the question at {channel_id}/{ts}")
+    question = sandbox.deps.bank.get(post.question_id)
+    if question is None:
+        raise RuntimeError(f"demo: question {post.question_id} is not in the bank")
+    return question
+
+
 async def _script(sandbox: Sandbox, say: Say) -> None:
     ada, bayes, clara = (u.user_id for u in sandbox.users[:3])
-    bank = sandbox.deps.bank
 
     await sandbox.command(ada, "help")
     _show(sandbox, say, "ada: /mlquiz help")
 
     await sandbox.command(ada, "ask regularization")
     _show(sandbox, say, "ada: /mlquiz ask regularization")
-    question_msg = sandbox.latest_question(sandbox.dm(ada))
-    post = await sandbox.post_of(sandbox.dm(ada), question_msg["ts"])
-    question = bank.get(post.question_id)
+    question_msg = _question_message(sandbox, sandbox.dm(ada))
+    question = await _question_at(sandbox, sandbox.dm(ada), question_msg["ts"])
     await sandbox.reply(
         ada,
         answer_from(question, len(question.key_points)),
@@ -56,13 +77,12 @@ async def _script(sandbox: Sandbox, say: Say) -> None:
 
     await sandbox.command(bayes, "ask dimensionality reducton easy")
     _show(sandbox, say, "bayes: /mlquiz ask dimensionality reducton easy (typo on purpose)")
-    question_msg = sandbox.latest_question(sandbox.dm(bayes))
+    question_msg = _question_message(sandbox, sandbox.dm(bayes))
     await sandbox.press(
         bayes, ids.ANSWER_BUTTON, channel_id=sandbox.dm(bayes), message_ts=question_msg["ts"]
     )
     _show(sandbox, say, "bayes presses Answer")
-    post = await sandbox.post_of(sandbox.dm(bayes), question_msg["ts"])
-    question = bank.get(post.question_id)
+    question = await _question_at(sandbox, sandbox.dm(bayes), question_msg["ts"])
     await sandbox.submit_modal(
         bayes, {ids.ANSWER_INPUT_BLOCK: {ids.ANSWER_INPUT: answer_from(question, 2)}}
     )
@@ -79,9 +99,8 @@ async def _script(sandbox: Sandbox, say: Say) -> None:
     _show(sandbox, say, "clara (not an admin): /mlquiz pause")
     await sandbox.command(ada, "post-now")
     _show(sandbox, say, "ada: /mlquiz post-now")
-    daily = sandbox.latest_question(CHANNEL_ID)
-    post = await sandbox.post_of(CHANNEL_ID, daily["ts"])
-    question = bank.get(post.question_id)
+    daily = _question_message(sandbox, CHANNEL_ID)
+    question = await _question_at(sandbox, CHANNEL_ID, daily["ts"])
     await sandbox.reply(
         bayes,
         answer_from(question, len(question.key_points)),

@@ -224,7 +224,7 @@ def build_vectors(
     """Keys (in order of their most frequent word), those ranks and their unit vectors."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     unit = vectors / np.where(norms == 0, 1, norms)
-    rank_of = {}
+    rank_of: dict[str, int] = {}
     for rank, word in enumerate(words):
         rank_of.setdefault(word, rank)
     chosen = list(range(min(MAX_WORDS, len(words))))
@@ -247,8 +247,9 @@ def build_vectors(
             continue
         phrases = []
         for spelling in spellings:
-            parts = [rank_of.get(w) for w in spelling.split()]
-            if len(parts) > 1 and all(p is not None for p in parts):
+            spelled = spelling.split()
+            if len(spelled) > 1 and all(w in rank_of for w in spelled):
+                parts = [rank_of[w] for w in spelled]
                 phrases.append(unit[parts].astype(np.float64).mean(axis=0))
         if phrases:
             sums[canonical] = np.mean(phrases, axis=0)
@@ -290,8 +291,8 @@ def build_wordnet(
         if key not in head or (key in ML_TERMS and not key.startswith("~")):
             continue
         forms[key] = wordnet.lemmas_of(head[key])
-        for lemma in forms[key]:
-            lemma_keys[lemma].add(key)
+        for form in forms[key]:
+            lemma_keys[form].add(key)
 
     def cosine(a: str, b: str) -> float:
         return float(matrix[row[a]] @ matrix[row[b]])

@@ -6,6 +6,7 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
@@ -17,7 +18,7 @@ from rapidfuzz.distance import LCSseq
 
 from bot.grading import polarity
 from bot.grading.meaning import COMMON_RANK, Relation, RubricMeaning, relate
-from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult
+from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult, Status
 from bot.grading.rubric import (
     CompiledKeyPoint,
     CompiledRubric,
@@ -313,7 +314,7 @@ def claim_similarity(window: float, recall: float) -> float:
     )
 
 
-def _status_and_credit(similarity: float) -> tuple[str, float]:
+def _status_and_credit(similarity: float) -> tuple[Status, float]:
     credit = (similarity - CREDIT_FLOOR) / (CREDIT_FULL - CREDIT_FLOOR)
     credit = min(1.0, max(0.0, credit))
     if similarity >= COVERED_AT:
@@ -420,8 +421,8 @@ class AnswerView:
                         strength = dict.fromkeys(positions, 1.0)
                     if power > strength.get(point_word, 0.0):
                         strength[point_word] = power
-            for found in soft.values():
-                found.sort()
+            for scored in soft.values():
+                scored.sort()
         return cls(
             text=text,
             tokens=tokens,
@@ -504,7 +505,7 @@ class AnswerView:
         at = bisect_left(self.negation_at, first - NEGATION_REACH)
         return at < len(self.negation_at) and self.negation_at[at] <= last
 
-    def matched_tokens(self, span: tuple[int, int], wanted: set[str]) -> list[int]:
+    def matched_tokens(self, span: tuple[int, int], wanted: AbstractSet[str]) -> list[int]:
         """Token indices of the wanted words in the window, in the sentence holding most
         of them (the earliest such sentence on a tie)."""
         matched = [p for p in range(span[0], span[1]) if self.keys[p] in wanted]

@@ -286,8 +286,8 @@ class CompiledRubric:
         # poorly, a rare one is what a point is about.
         df: dict[str, int] = {}
         for variants in tokenized:
-            keys = {t.key for _, toks in variants for t in toks if t.content}
-            for key in keys:
+            point_keys = {t.key for _, toks in variants for t in toks if t.content}
+            for key in point_keys:
                 df[key] = df.get(key, 0) + 1
         n_points = len(tokenized)
         opposites = _opposites({t.key for v in tokenized for _, toks in v for t in toks})

@@ -10,10 +10,11 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import partial
 from itertools import accumulate, compress, repeat
 from operator import add
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 import Stemmer
 
@@ -539,11 +540,18 @@ def tokenize(text: str) -> list[Token]:
     starts = offsets[1:-1:2]
     ends = offsets[2:-1:2]
     gaps = parts[0:-1:2]  # the text before each word
-    infos = list(map(_word_infos.get, words))
-    if None in infos:
-        infos = [info or _word_info(word) for info, word in zip(infos, words, strict=True)]
+    cached = list(map(_word_infos.get, words))
+    infos = (
+        cached
+        if _all_cached(cached)
+        else [info or _word_info(word) for info, word in zip(cached, words, strict=True)]
+    )
     if "t" in words or "non" in words:
         infos, starts, ends, gaps = _join_words(lowered, words, infos, starts, ends, gaps)
+    # The tokens' columns; copied to lists below only when phrases merge words.
+    keys: Sequence[str]
+    contents: Sequence[bool]
+    negations: Sequence[bool]
     _, keys, contents, negations, phrases, joiners = zip(*infos, strict=True)
     sentences, sentence_firsts = _sentence_numbers(starts, _sentence_ends(text))
     # A clause ends at , ; : between two words, at a sentence end, and before a joining
@@ -562,6 +570,11 @@ def tokenize(text: str) -> list[Token]:
         )
     fields = zip(keys, contents, negations, starts, ends, sentences, clauses, strict=True)
     return list(map(_make_token, fields))
+
+
+def _all_cached(infos: list[_WordInfo | None]) -> TypeGuard[list[_WordInfo]]:
+    """Every word's info was in the cache (the common case: no None to fill in)."""
+    return None not in infos
 
 
 def _sentence_numbers(starts: list[int], boundaries: list[int]) -> tuple[list[int], set[int]]:
@@ -656,7 +669,16 @@ def _merge_phrases(
                 free = i + size
                 break
     if keep is not None:
-        for field in (keys, contents, negations, starts, ends, sentences, clauses):
+        columns: tuple[list[Any], ...] = (
+            keys,
+            contents,
+            negations,
+            starts,
+            ends,
+            sentences,
+            clauses,
+        )
+        for field in columns:
             field[:] = compress(field, keep)
 
 

@@ -132,19 +132,22 @@ def parse_days(token: str) -> frozenset[int] | None:
             start, end = parse_day(start_text), parse_day(end_text)
             if start is None or end is None:
                 bad = start_text if start is None else end_text
-                return _bad_day_part(bad, token, several=len(parts) > 1 or start is not None)
+                _bad_day_part(bad, token, several=len(parts) > 1 or start is not None)
+                return None
             span = (end - start) % 7
             days.update((start + offset) % 7 for offset in range(span + 1))
             continue
         day = parse_day(part)
         if day is None:
-            return _bad_day_part(part, token, several=len(parts) > 1)
+            _bad_day_part(part, token, several=len(parts) > 1)
+            return None
         days.add(day)
     return frozenset(days)
 
 
 def _bad_day_part(part: str, token: str, *, several: bool) -> None:
-    """Raise when the token is evidently a day list; otherwise say "not days" (None)."""
+    """Raise ParseError when the token is evidently a day list with this bad part;
+    otherwise return, and the caller says "not days" (None)."""
     # Plain ratio: WRatio's partial matching would find "mon" inside any long word.
     # A lone token needs a closer match, since it may be a mistyped zone instead.
     suggestions = close_matches(
