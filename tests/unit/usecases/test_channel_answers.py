@@ -208,9 +208,7 @@ async def test_deletions_outside_a_question_thread_are_ignored(deps):
     await channel_answers.on_message(deps, thread_reply(post))
     await channel_answers.on_message(deps, deletion_of(post, inner_thread_ts=None))
     await channel_answers.on_message(deps, deletion_of(post, inner_user_id=None))
-    await channel_answers.on_message(
-        deps, deletion_of(post, inner_thread_ts="1709999999.000001")
-    )
+    await channel_answers.on_message(deps, deletion_of(post, inner_thread_ts="1709999999.000001"))
     assert [a.status for a in fake(deps).state.answers.values()] == ["live"]
 
 

@@ -228,9 +228,7 @@ async def test_a_long_answer_is_graded_with_a_gentle_note(deps):
     post = await dm_post(deps)
     await practice.answer_practice(deps, dm_answer(post, text="variance " * 1500), post)
     (feedback,) = fake(deps).messages()
-    assert "Your answer was 13,500 characters; shorter answers read better." in str(
-        feedback.blocks
-    )
+    assert "Your answer was 13,500 characters; shorter answers read better." in str(feedback.blocks)
 
 
 async def test_a_duplicate_event_is_graded_once(deps):
