@@ -166,14 +166,27 @@ async def test_config_parse_errors_are_escaped(deps, as_admin):
     )
 
 
-async def add_problem(deps, key, *, action="post", channel=CHANNEL, user=None, subject=None,
-                      status="failed", error="fatal_error"):  # fmt: skip
+async def add_problem(
+    deps,
+    key,
+    *,
+    action="post",
+    channel=CHANNEL,
+    user=None,
+    subject=None,
+    status="failed",
+    error="fatal_error",
+):
     """An outbox message that finally failed (`status`) or is retrying (`pending`)."""
     async with deps.storage.transaction() as uow:
         message = Outgoing(
-            team_id=TEAM, key=key, action=action, channel_id=channel, user_id=user,
+            team_id=TEAM,
+            key=key,
+            action=action,
+            channel_id=channel,
+            user_id=user,
             subject=subject,
-        )  # fmt: skip
+        )
         message_id = await uow.outbox.add(message, deps.now())
         await uow.outbox.begin([message_id], owner="p", now=deps.now(), policy=deps.leases)
         if status == "pending":
@@ -193,9 +206,15 @@ async def test_the_config_report_lists_failed_leases_and_outbox_problems(deps, a
         for schedule_id in (schedule.id, 99):
             key = slot_key("post", schedule_id, SLOT)
             await uow.leases.take(
-                key, team_id=TEAM, kind="post", owner=deps.owner, now=deps.now(),
-                policy=deps.leases, schedule_id=schedule_id, slot_date=SLOT,
-            )  # fmt: skip
+                key,
+                team_id=TEAM,
+                kind="post",
+                owner=deps.owner,
+                now=deps.now(),
+                policy=deps.leases,
+                schedule_id=schedule_id,
+                slot_date=SLOT,
+            )
             await uow.leases.finish(key, owner=deps.owner, now=deps.now(), error="boom <x>")
     post = await channel_post(deps, schedule_id=schedule.id, posted=False)
     await add_problem(deps, f"post:{post.id}", subject=f"post:{post.id}", status="pending")
@@ -203,9 +222,14 @@ async def test_the_config_report_lists_failed_leases_and_outbox_problems(deps, a
     await add_problem(deps, "recap:9:2024-03-01", channel="C2")  # another channel's
     await add_problem(deps, "reveal-close:5", action="update", error="message_not_found")
     await add_problem(
-        deps, "feedback:7", action="dm", channel=None, user=OTHER, status="undeliverable",
+        deps,
+        "feedback:7",
+        action="dm",
+        channel=None,
+        user=OTHER,
+        status="undeliverable",
         error="user_not_found",
-    )  # fmt: skip
+    )
     await add_problem(deps, "reply:1", action="ephemeral", status="expired", error="late")
     await run(deps, "config")
     assert last_said(deps).split("\n") == [

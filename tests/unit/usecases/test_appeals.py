@@ -43,9 +43,15 @@ async def test_the_author_gets_the_appeal_form(deps, gateway):
     assert fake(deps).messages() == []
 
 
-@pytest.mark.parametrize(("value", "user", "team"), [
-    ("1", OTHER, TEAM), ("1", USER, "T2"), ("x", USER, TEAM), ("42", USER, TEAM),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "user", "team"),
+    [
+        ("1", OTHER, TEAM),
+        ("1", USER, "T2"),
+        ("x", USER, TEAM),
+        ("42", USER, TEAM),
+    ],
+)
 async def test_only_the_author_may_open_the_appeal_form(deps, gateway, value, user, team):
     await graded_answer(deps)
     await open_modal(deps, value, user=user, team=team)
@@ -82,9 +88,15 @@ async def test_appealing_again_while_open_updates_the_note(deps):
     assert [a.note for a in fake(deps).state.appeals.values()] == ["second"]
 
 
-@pytest.mark.parametrize(("value", "user", "team"), [
-    ("1", OTHER, TEAM), ("1", USER, "T2"), ("", USER, TEAM), ("42", USER, TEAM),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "user", "team"),
+    [
+        ("1", OTHER, TEAM),
+        ("1", USER, "T2"),
+        ("", USER, TEAM),
+        ("42", USER, TEAM),
+    ],
+)
 async def test_only_the_author_may_appeal(deps, value, user, team):
     await graded_answer(deps)
     await submit(deps, value, user=user, team=team)
@@ -96,9 +108,14 @@ async def test_an_override_replaces_the_score_and_the_board_follows(deps):
     _, answer = await graded_answer(deps, score=0.25)
     async with deps.storage.transaction() as uow:
         override = await appeals.override_grade(
-            uow, team_id=TEAM, answer_id=answer.id, by_user_id=OTHER, score=0.75, note="fair",
+            uow,
+            team_id=TEAM,
+            answer_id=answer.id,
+            by_user_id=OTHER,
+            score=0.75,
+            note="fair",
             now=deps.now(),
-        )  # fmt: skip
+        )
         board = await top(uow, TEAM, now=deps.now())
     assert (override.old_score, override.score, override.by_user_id) == (0.25, 0.75, OTHER)
     stored = fake(deps).state.answers[answer.id]
@@ -110,23 +127,38 @@ async def test_an_override_replaces_the_score_and_the_board_follows(deps):
 async def test_an_override_of_a_practice_answer_earns_no_points(deps):
     async with deps.storage.transaction() as uow:
         post = await uow.posts.create(
-            TEAM, "DU1", "any", kind="dm", opened_at=deps.now(), deadline_at=None,
-            difficulty="hard", user_id=USER,
-        )  # fmt: skip
+            TEAM,
+            "DU1",
+            "any",
+            kind="dm",
+            opened_at=deps.now(),
+            deadline_at=None,
+            difficulty="hard",
+            user_id=USER,
+        )
     answer = await stored_answer(deps, post, score=0.1)
     async with deps.storage.transaction() as uow:
         await appeals.override_grade(
-            uow, team_id=TEAM, answer_id=answer.id, by_user_id=OTHER, score=1.0, note="",
+            uow,
+            team_id=TEAM,
+            answer_id=answer.id,
+            by_user_id=OTHER,
+            score=1.0,
+            note="",
             now=deps.now(),
-        )  # fmt: skip
+        )
     assert fake(deps).state.answers[answer.id].points == 0
 
 
 @pytest.mark.parametrize(
     ("answer_id", "team", "score", "error"),
-    [(1, TEAM, 1.5, ValueError), (1, TEAM, -0.1, ValueError), (9, TEAM, 0.5, LookupError),
-     (1, "T2", 0.5, LookupError)],
-)  # fmt: skip
+    [
+        (1, TEAM, 1.5, ValueError),
+        (1, TEAM, -0.1, ValueError),
+        (9, TEAM, 0.5, LookupError),
+        (1, "T2", 0.5, LookupError),
+    ],
+)
 async def test_an_override_needs_a_score_in_range_and_an_answer_of_the_workspace(
     deps, answer_id, team, score, error
 ):
@@ -134,9 +166,14 @@ async def test_an_override_needs_a_score_in_range_and_an_answer_of_the_workspace
     with pytest.raises(error):
         async with deps.storage.transaction() as uow:
             await appeals.override_grade(
-                uow, team_id=team, answer_id=answer_id, by_user_id=OTHER, score=score, note="",
+                uow,
+                team_id=team,
+                answer_id=answer_id,
+                by_user_id=OTHER,
+                score=score,
+                note="",
                 now=deps.now(),
-            )  # fmt: skip
+            )
     assert fake(deps).state.overrides == {}
     assert fake(deps).state.answers[1].score == 0.25
 

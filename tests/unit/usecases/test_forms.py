@@ -70,9 +70,14 @@ async def test_a_question_of_another_workspace_is_no_longer_available(deps, gate
 async def test_a_question_gone_from_the_bank_is_no_longer_available(deps, gateway):
     async with deps.storage.transaction() as uow:
         post = await uow.posts.create(
-            TEAM, "C1", "retired", kind="channel", opened_at=deps.now(),
-            deadline_at=None, difficulty="easy",
-        )  # fmt: skip
+            TEAM,
+            "C1",
+            "retired",
+            kind="channel",
+            opened_at=deps.now(),
+            deadline_at=None,
+            difficulty="easy",
+        )
     await open_modal(deps, str(post.id))
     assert replies(deps) == ["That question is no longer available."]
 

@@ -107,9 +107,14 @@ async def test_the_board_of_a_channel_without_a_schedule_is_the_workspaces(deps)
 async def test_the_board_in_a_scheduled_channel_is_that_channels(deps):
     async with deps.storage.transaction() as uow:
         await uow.schedules.upsert(
-            TEAM, CHANNEL, post_time="09:00", tz="UTC", days=range(5), created_by=USER,
+            TEAM,
+            CHANNEL,
+            post_time="09:00",
+            tz="UTC",
+            days=range(5),
+            created_by=USER,
             now=deps.now(),
-        )  # fmt: skip
+        )
     await scored(deps, USER, 1.0)
     await scored(deps, OTHER, 1.0, channel="C2")
     await leaderboard(deps, "all")

@@ -18,9 +18,13 @@ SLOT = date(2024, 3, 4)
 
 async def post(deps, spec=SPEC, **kwargs) -> Post:
     values = dict(
-        team_id=TEAM, channel_id=CHANNEL, spec=spec, schedule_id=None, slot_date=None,
+        team_id=TEAM,
+        channel_id=CHANNEL,
+        spec=spec,
+        schedule_id=None,
+        slot_date=None,
         now=deps.now(),
-    )  # fmt: skip
+    )
     return await posting.post_question(deps, **{**values, **kwargs})
 
 
@@ -48,9 +52,14 @@ async def test_the_rotation_takes_unasked_questions_then_the_least_recent(deps):
         for hours, question in zip((3, 1, 2), pool, strict=True):
             opened = deps.now() - timedelta(hours=hours)
             await uow.posts.create(
-                TEAM, CHANNEL, question.id, kind="channel", opened_at=opened,
-                deadline_at=None, difficulty=question.difficulty.value,
-            )  # fmt: skip
+                TEAM,
+                CHANNEL,
+                question.id,
+                kind="channel",
+                opened_at=opened,
+                deadline_at=None,
+                difficulty=question.difficulty.value,
+            )
             asked[question.id] = opened
     assert (await posting.choose_channel_question(deps, TEAM, CHANNEL, pool)).id == pool[0].id
     extra = posting.question_pool(deps, ("overfitting",), "hard")[3]
@@ -64,14 +73,24 @@ async def test_a_failed_post_does_not_count_as_asked(deps):
     first, second = posting.question_pool(deps, ("overfitting",), "hard")[:2]
     async with deps.storage.transaction() as uow:
         failed = await uow.posts.create(
-            TEAM, CHANNEL, first.id, kind="channel", opened_at=deps.now(),
-            deadline_at=None, difficulty="hard",
-        )  # fmt: skip
+            TEAM,
+            CHANNEL,
+            first.id,
+            kind="channel",
+            opened_at=deps.now(),
+            deadline_at=None,
+            difficulty="hard",
+        )
         await uow.posts.mark_failed(failed.id, "never posted", deps.now())
         await uow.posts.create(
-            TEAM, CHANNEL, second.id, kind="channel", opened_at=deps.now(),
-            deadline_at=None, difficulty="hard",
-        )  # fmt: skip
+            TEAM,
+            CHANNEL,
+            second.id,
+            kind="channel",
+            opened_at=deps.now(),
+            deadline_at=None,
+            difficulty="hard",
+        )
     chosen = await posting.choose_channel_question(deps, TEAM, CHANNEL, [first, second])
     assert chosen.id == first.id
 
@@ -126,9 +145,16 @@ async def test_a_recorded_slot_keeps_its_own_question_and_deadline(deps):
     deadline = deps.now() + timedelta(hours=3)
     async with deps.storage.transaction() as uow:
         earlier = await uow.posts.create(
-            TEAM, CHANNEL, recorded.id, kind="channel", opened_at=deps.now(),
-            deadline_at=deadline, difficulty="hard", schedule_id=1, slot_date=SLOT,
-        )  # fmt: skip
+            TEAM,
+            CHANNEL,
+            recorded.id,
+            kind="channel",
+            opened_at=deps.now(),
+            deadline_at=deadline,
+            difficulty="hard",
+            schedule_id=1,
+            slot_date=SLOT,
+        )
     spec = ScheduleSpec(time=time(9, 0), tz="UTC", topics=("probability",))
     again = await post(deps, spec=spec, schedule_id=1, slot_date=SLOT)
     assert again.id == earlier.id and again.question_id == recorded.id
@@ -140,9 +166,16 @@ async def test_a_recorded_slot_keeps_its_own_question_and_deadline(deps):
 async def test_a_recorded_slot_whose_question_left_the_bank_gets_no_message(deps):
     async with deps.storage.transaction() as uow:
         earlier = await uow.posts.create(
-            TEAM, CHANNEL, "retired", kind="channel", opened_at=deps.now(),
-            deadline_at=None, difficulty="hard", schedule_id=1, slot_date=SLOT,
-        )  # fmt: skip
+            TEAM,
+            CHANNEL,
+            "retired",
+            kind="channel",
+            opened_at=deps.now(),
+            deadline_at=None,
+            difficulty="hard",
+            schedule_id=1,
+            slot_date=SLOT,
+        )
     assert (await post(deps, schedule_id=1, slot_date=SLOT)).id == earlier.id
     assert fake(deps).messages() == []
 

@@ -191,9 +191,15 @@ async def test_a_question_gone_from_the_bank_cannot_be_graded(deps):
     post = await dm_post(deps)
     async with deps.storage.transaction() as uow:
         gone = await uow.posts.create(
-            TEAM, "DU1", "no-such-question", kind="dm", opened_at=deps.now(),
-            deadline_at=None, difficulty="easy", user_id=USER,
-        )  # fmt: skip
+            TEAM,
+            "DU1",
+            "no-such-question",
+            kind="dm",
+            opened_at=deps.now(),
+            deadline_at=None,
+            difficulty="easy",
+            user_id=USER,
+        )
     await practice.answer_practice(deps, dm_answer(post, text="some words"), gone)
     (note,) = fake(deps).messages()
     assert note.text == "That question is no longer in the bank, so it can't be graded."
@@ -268,13 +274,23 @@ async def test_review_sends_the_most_overdue_question_with_its_reason(deps):
     async with deps.storage.transaction() as uow:
         for question, days in ((first, 3), (second, 1)):
             await uow.reviews.save(
-                TEAM, USER, question.id, card={}, score=0.2, now=deps.now(),
+                TEAM,
+                USER,
+                question.id,
+                card={},
+                score=0.2,
+                now=deps.now(),
                 due_at=deps.now() - timedelta(days=days),
-            )  # fmt: skip
+            )
         await uow.reviews.save(
-            TEAM, USER, "not-in-the-bank", card={}, score=0.2, now=deps.now(),
+            TEAM,
+            USER,
+            "not-in-the-bank",
+            card={},
+            score=0.2,
+            now=deps.now(),
             due_at=deps.now() - timedelta(days=9),
-        )  # fmt: skip
+        )
     await practice.review(deps, team_id=TEAM, user_id=USER, reply_to=reply_to())
     (post,) = fake(deps).state.posts.values()
     assert post.question_id == first.id

@@ -23,9 +23,16 @@ def at(day: int, hour: int = 9) -> datetime:
 async def weekday_schedule(deps):
     async with deps.storage.transaction() as uow:
         return await uow.schedules.upsert(
-            TEAM, CHANNEL, post_time="09:00", tz="UTC", days=range(5), created_by="U9",
-            now=at(1, 8), reveal_after_hours=8, recap_day=4,
-        )  # fmt: skip
+            TEAM,
+            CHANNEL,
+            post_time="09:00",
+            tz="UTC",
+            days=range(5),
+            created_by="U9",
+            now=at(1, 8),
+            reveal_after_hours=8,
+            recap_day=4,
+        )
 
 
 def medium_questions(deps, n):

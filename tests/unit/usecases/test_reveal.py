@@ -65,9 +65,13 @@ async def test_a_reveal_held_by_a_live_process_is_busy(deps):
     async with deps.storage.transaction() as uow:
         await uow.processes.beat("other", host="h", pid=2, now=deps.now())
         await uow.leases.take(
-            reveal_key(post.id), team_id=TEAM, kind="reveal", owner="other", now=deps.now(),
+            reveal_key(post.id),
+            team_id=TEAM,
+            kind="reveal",
+            owner="other",
+            now=deps.now(),
             policy=deps.leases,
-        )  # fmt: skip
+        )
     assert (await reveal_now(deps, post)).outcome is RevealOutcome.BUSY
     assert fake(deps).messages() == []
     assert fake(deps).state.posts[post.id].closed_at is None
@@ -196,9 +200,14 @@ async def test_a_reveal_finished_elsewhere_while_grading_writes_nothing(deps, mo
 async def test_a_question_gone_from_the_bank_fails_the_lease_and_keeps_the_post_closed(deps):
     async with deps.storage.transaction() as uow:
         post = await uow.posts.create(
-            TEAM, CHANNEL, "retired", kind="channel", opened_at=deps.now(),
-            deadline_at=deps.now(), difficulty="easy",
-        )  # fmt: skip
+            TEAM,
+            CHANNEL,
+            "retired",
+            kind="channel",
+            opened_at=deps.now(),
+            deadline_at=deps.now(),
+            difficulty="easy",
+        )
         await uow.posts.set_message(post.id, CHANNEL, "1709000000.000001")
         post = await uow.posts.get(post.id)
     with pytest.raises(LookupError, match="retired"):
