@@ -207,3 +207,17 @@ async def test_wake_processes_new_requests_in_the_background(deps, worker, tasks
     worker.wake()  # while a drain runs: it goes round once more, not twice at once
     await tasks.wait_idle(5)
     assert [r.text for r in processed] == ["one"]
+
+
+async def test_a_failed_group_commit_fails_every_request_in_it(deps, writer, monkeypatch):
+    async def broken(entries, now):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(fake(deps).uow.inbox, "add_many", broken)
+    results = await asyncio.gather(
+        writer.accept(command("a"), {}), writer.accept(command("b"), {}), return_exceptions=True
+    )
+    assert [str(r) for r in results] == ["disk full", "disk full"]
+    monkeypatch.undo()
+    assert await writer.accept(command("c"), {})  # the next batch is recorded
+    assert [r.entry.conversation for r in fake(deps).state.inbox.values()] == ["user:U1"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -351,3 +352,14 @@ async def test_a_deleted_schedule_does_nothing_more(deps, kind):
     moment = T0 + timedelta(minutes=5) if kind == "post" else FRIDAY_RECAP
     report = await tick_at(deps, moment)
     assert (report.posted, report.recaps, report.skipped) == ([], [], [])
+
+
+async def test_start_ticks_at_once_and_stop_lets_the_running_tick_finish(deps):
+    await daily_schedule(deps)
+    deps.clock.set(T0 + timedelta(minutes=5))
+    jobs = scheduler(deps)
+    jobs.start()
+    await asyncio.sleep(0)  # the loop starts its first tick
+    await jobs.stop()
+    assert len(fake(deps).state.posts) == 1
+    assert fake(deps).state.processes[deps.owner].heartbeat_at == deps.now()

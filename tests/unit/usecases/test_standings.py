@@ -164,3 +164,23 @@ async def test_streak_days_are_the_persons_own_local_days(deps):
     async with deps.storage.reading() as uow:
         stats = await standings.user_stats(uow, TEAM, USER, now=deps.now())
     assert stats.streak == 7
+
+
+async def test_a_zone_whose_dates_step_back_reads_every_question_day(deps, monkeypatch):
+    # Newfoundland fell back across midnight until 2010: local days are no UTC ranges.
+    async with deps.storage.transaction() as uow:
+        await uow.users.upsert(TEAM, USER, tz="America/St_Johns", now=deps.now())
+    deps.clock.set(deps.now().replace(year=2009))
+    await daily_answers(deps, {0, 1, 3, 4})
+    slow_path = []
+    every_day = standings.streaks_from_every_day
+
+    async def spy(*args):
+        slow_path.append(args[2])
+        return await every_day(*args)
+
+    monkeypatch.setattr(standings, "streaks_from_every_day", spy)
+    async with deps.storage.reading() as uow:
+        stats = await standings.user_stats(uow, TEAM, USER, now=deps.now())
+    assert slow_path == [USER]
+    assert (stats.streak, stats.best_streak) == (0, 2)  # day 5 went unanswered
