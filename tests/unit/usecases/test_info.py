@@ -166,3 +166,19 @@ async def test_app_home_is_published_to_the_person_looking(deps, gateway):
     assert texts[0] == "🔥 Streak *1* (best 1) · *1* answered · average *100%* · *20* points"
     assert f"🥇 <@{USER}> · *20* pts" in texts[2]
     assert fake(deps).messages() == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="info.leaderboard resolves the period in the asker's zone, while leaderboard weeks "
+    "start at midnight in the workspace's zone (standings.resolve_period, workspaces.upsert): "
+    "someone ahead of the workspace sees next week's empty board",
+)
+async def test_the_week_on_the_board_is_the_workspaces_week(deps, gateway):
+    gateway.add_user(USER, "ada", tz="Pacific/Kiritimati")  # UTC+14; the workspace is UTC
+    deps.clock.set(deps.now().replace(day=10, hour=8))  # Sunday 10 March in UTC
+    await scored(deps, OTHER, 1.0)
+    deps.clock.advance(hours=4)  # Sunday 12:00 UTC is already Monday 02:00 for the asker
+    await leaderboard(deps, "week")
+    (message,) = fake(deps).messages()
+    assert sections(message)[1] == f"🥇 <@{OTHER}> · *20* pts · 1 answered · avg 100%"
