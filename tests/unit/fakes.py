@@ -668,6 +668,41 @@ class FakeAnswers:
                 changed = True
         return changed
 
+    async def seen_reference(
+        self, team_id: str, question_id: str, user_ids: Sequence[str], before: datetime
+    ) -> set[str]:
+        """As SQLite: graded on the question before, or it was revealed in a channel
+        they answer ranked questions in."""
+        people = set(user_ids)
+        seen = {
+            a.user_id
+            for a in self.s.answers.values()
+            if a.team_id == team_id
+            and a.user_id in people
+            and self.s.posts[a.post_id].question_id == question_id
+            and a.graded_at is not None
+            and a.graded_at < before
+        }
+        revealed_in = {
+            p.channel_id
+            for p in self.s.posts.values()
+            if p.team_id == team_id
+            and p.question_id == question_id
+            and p.kind == "channel"
+            and p.status == "revealed"
+            and p.revealed_at is not None
+            and p.revealed_at < before
+        }
+        seen |= {
+            a.user_id
+            for a in self.s.answers.values()
+            if a.team_id == team_id
+            and a.user_id in people
+            and a.channel_id in revealed_in
+            and is_ranked(self.s.posts[a.post_id].kind)
+        }
+        return seen
+
     async def get(self, answer_id: int) -> AnswerRow | None:
         return self.s.answers.get(answer_id)
 

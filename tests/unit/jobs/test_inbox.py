@@ -9,7 +9,7 @@ import pytest
 from bot.jobs import inbox
 from bot.jobs.inbox import MAX_ATTEMPTS, RETRY_AFTER, InboxWorker, InboxWriter, decode, encode
 from bot.jobs.tasks import BackgroundTasks
-from bot.usecases.requests import HomeOpened, MessageEvent, SlashCommand
+from bot.ports.requests import HomeOpened, MessageEvent, SlashCommand
 from tests.unit.builders import CHANNEL, USER, fake, reply_to
 from tests.unit.fakes import TEAM
 

@@ -14,8 +14,8 @@ from bot.jobs.inbox import InboxWorker, encode
 from bot.jobs.liveness import Liveness
 from bot.jobs.scheduler import Scheduler
 from bot.jobs.tasks import BackgroundTasks
+from bot.ports.requests import SlashCommand
 from bot.usecases import recap
-from bot.usecases.requests import SlashCommand
 from tests.unit.builders import CHANNEL, USER, channel_post, dm_post, fake, reply_to
 from tests.unit.fakes import T0, TEAM, FakeResponder
 

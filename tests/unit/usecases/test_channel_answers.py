@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.ports.requests import IncomingAnswer, MessageEvent
 from bot.usecases import channel_answers
 from bot.usecases.channel_answers import CLOSED, NO_WORDS, PRIVATE_STORED
-from bot.usecases.requests import IncomingAnswer, MessageEvent
 from tests.unit.builders import CHANNEL, OTHER, USER, channel_post, dm_post, fake
 from tests.unit.fakes import BOT_USER, TEAM
 

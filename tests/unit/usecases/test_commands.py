@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.ports.requests import SlashCommand
 from bot.ports.slack import SlackUnavailable
 from bot.usecases import commands
-from bot.usecases.requests import SlashCommand
 from tests.unit.builders import CHANNEL, USER, fake, reply_to
 from tests.unit.fakes import TEAM
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.ports.requests import ButtonPress, HomeOpened, conversation_of, kind_of
 from bot.slack.blocks import plain
 from bot.usecases import deps as deps_module
 from bot.usecases.deps import ReplyTo, reaction, reply, reply_message
-from bot.usecases.requests import ButtonPress, HomeOpened, conversation_of, kind_of
 from tests.unit.builders import URL, USER, fake, reply_to
 from tests.unit.fakes import T0, TEAM
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.blocks import ids
-from bot.usecases import inbound, practice
-from bot.usecases.channel_answers import PRIVATE_STORED
-from bot.usecases.requests import (
+from bot.ports.requests import (
     ButtonPress,
     HomeOpened,
     MessageEvent,
     SlashCommand,
     ViewSubmission,
 )
+from bot.slack.blocks import ids
+from bot.usecases import inbound, practice
+from bot.usecases.channel_answers import PRIVATE_STORED
 from tests.unit.builders import CHANNEL, USER, channel_post, fake, reply_to, stored_answer
 from tests.unit.fakes import TEAM
 

@@ -9,10 +9,10 @@ import pytest
 from bot.core.review import review as review_card
 from bot.core.scoring import points_for_post
 from bot.grading import grade
+from bot.ports.requests import IncomingAnswer
 from bot.ports.slack import Undeliverable
 from bot.slack.parser.commands import AskArgs
 from bot.usecases import practice
-from bot.usecases.requests import IncomingAnswer
 from tests.unit.builders import OTHER, URL, USER, dm_post, fake, reply_to
 from tests.unit.fakes import TEAM
 

@@ -187,9 +187,9 @@ async def test_a_reveal_finished_elsewhere_while_grading_writes_nothing(deps, mo
     await stored_answer(deps, post)
     storage = fake(deps)
 
-    def grade_while_another_process_finishes(question, text):
+    def grade_while_another_process_finishes(question, text, **options):
         storage.state.posts[post.id] = replace(storage.state.posts[post.id], status="revealed")
-        return grade(question, text)
+        return grade(question, text, **options)
 
     monkeypatch.setattr(reveal, "grade", grade_while_another_process_finishes)
     assert (await reveal_now(deps, post)).outcome is RevealOutcome.ALREADY
