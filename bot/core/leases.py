@@ -26,3 +26,9 @@ def slot_key(kind: str, schedule_id: int, slot_date: date) -> str:
 
 def reveal_key(post_id: int) -> str:
     return f"reveal:{post_id}"
+
+
+def revealed_post_id(key: str) -> int | None:
+    """The post a reveal lease is for, or None for any other lease."""
+    kind, _, rest = key.partition(":")
+    return int(rest) if kind == "reveal" and rest.isdigit() else None

@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from bot.core.records import OutboxRow, Outgoing, Post, Schedule
+from bot.core.leases import revealed_post_id
+from bot.core.records import Lease, OutboxRow, Outgoing, Post, Schedule
 from bot.core.schedule import RevealAfter, RevealAt, ScheduleSpec, next_slot, spec_of
 from bot.slack.blocks import plain
 from bot.slack.parser import admin as parse
@@ -223,6 +224,8 @@ async def reveal_now(deps: Deps, request: AdminRequest) -> None:
         "nothing to reveal; it is marked failed.",
         reveal.RevealOutcome.WAITING: "The question is still on its way to Slack; "
         "try again in a moment.",
+        reveal.RevealOutcome.GAVE_UP: "Revealing this question failed too many times and "
+        "was given up; `/mlquiz config` shows why.",
     }[done.outcome]
     await _say(deps, request, text)
 
@@ -248,6 +251,12 @@ async def config(deps: Deps, request: AdminRequest) -> None:
     await _say(deps, request, await _config_report(deps, request, existing, spec))
 
 
+def _lease_subject(lease: Lease, post: Post | None) -> str:
+    if post is not None:
+        return f"the question of {post.day:%d %b} ({escape(post.question_id)})"
+    return str(lease.slot_date)
+
+
 async def _config_report(
     deps: Deps, request: AdminRequest, existing: Schedule, spec: ScheduleSpec
 ) -> str:
@@ -256,11 +265,16 @@ async def _config_report(
     if not existing.paused:
         lines.append(_next_run_line(spec, deps.now()))
     async with deps.storage.reading() as uow:
-        leases = [
-            lease
-            for lease in await uow.leases.failed(request.team_id)
-            if lease.schedule_id == existing.id
-        ]
+        leases = []
+        for lease in await uow.leases.failed(request.team_id):
+            # A reveal's lease names its post, not a schedule: it belongs to the
+            # channel the post is in.
+            post_id = revealed_post_id(lease.key)
+            post = None if post_id is None else await uow.posts.get(post_id)
+            if lease.schedule_id == existing.id or (
+                post is not None and post.channel_id == request.channel_id
+            ):
+                leases.append((lease, post))
         messages = await uow.outbox.problems(request.team_id)
         posts: dict[str | None, Post | None] = {
             row.outgoing.subject: await uow.posts.get(int(row.outgoing.subject.split(":")[1]))
@@ -268,9 +282,9 @@ async def _config_report(
             if row.outgoing.subject and row.outgoing.subject.startswith("post:")
         }
     problems = [
-        f"• {lease.kind} for {lease.slot_date}: {escape(lease.last_error or 'unknown error')} "
-        f"({lease.attempts} attempts)"
-        for lease in leases[:10]
+        f"• {lease.kind} for {_lease_subject(lease, post)}: "
+        f"{escape(lease.last_error or 'unknown error')} ({lease.attempts} attempts)"
+        for lease, post in leases[:10]
     ]
     problems += [
         line for line in (_problem_line(row, posts, request.channel_id) for row in messages) if line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.periods import ALL_TIME, PERIOD_KINDS, resolve
+from bot.core.periods import ALL_TIME, PERIOD_KINDS
 from bot.ports.slack import SlackError
 from bot.slack.blocks import info as info_blocks
 from bot.slack.blocks import plain
@@ -11,7 +11,7 @@ from bot.slack.parser.suggest import closest, did_you_mean
 from bot.slack.text import escape
 from bot.usecases.deps import Deps, ReplyTo, reply
 from bot.usecases.profiles import ensure_user, user_tz
-from bot.usecases.standings import top, user_stats
+from bot.usecases.standings import resolve_period, top, user_stats
 
 STATS_USAGE = "Usage: `/mlquiz stats` or `/mlquiz stats @someone`."
 
@@ -70,10 +70,11 @@ async def leaderboard(
             plain(f"Unknown period “{escape(args[0])}”.{hint} Use week, month, season or all."),
         )
         return
-    tz = await user_tz(deps, team_id, user_id)
     now = deps.now()
-    period = resolve(period_name, now, tz)
     async with deps.storage.reading() as uow:
+        # Points are kept per workspace-local day, so the board's week is the
+        # workspace's week whoever asks (an asker ahead of it would see an empty one).
+        period = await resolve_period(uow, team_id, period_name, now)
         # In a channel that runs the daily question, its own board is the one people mean.
         here = bool(channel_id) and await uow.schedules.get(team_id, channel_id) is not None
         rows = await top(

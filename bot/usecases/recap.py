@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.core.periods import season
 from bot.core.records import Schedule
@@ -17,7 +17,10 @@ async def send_recap(
     deps: Deps, schedule: Schedule, spec: ScheduleSpec, recap_date: date, now: datetime
 ) -> None:
     start, end = recap_window(spec, recap_date)
-    first_day = local_date_of(start, spec.tz)
+    # Points are kept per local day, so the board covers the seven whole days that end
+    # on the recap's date: consecutive recaps then tile days as the questions tile
+    # instants, and no day's points appear in two recaps.
+    first_day = local_date_of(start, spec.tz) + timedelta(days=1)
     period = season(first_day, recap_date)
     async with deps.storage.transaction() as uow:
         leaders = await top(

@@ -35,6 +35,7 @@ class RevealOutcome(Enum):
     ALREADY = "already"  # revealed before
     NOT_POSTED = "not_posted"  # the question never reached Slack: nothing to reveal
     WAITING = "waiting"  # the question is still on its way to Slack
+    GAVE_UP = "gave_up"  # every attempt failed; the lease records why
 
 
 @dataclass
@@ -72,7 +73,11 @@ async def reveal_post(deps: Deps, post: Post, *, owner: str) -> Revealed:
             key, team_id=post.team_id, kind="reveal", owner=owner, now=now, policy=deps.leases
         ):
             held = await uow.leases.held_by_live(key, now, deps.leases)
-            return Revealed(RevealOutcome.BUSY if held else RevealOutcome.ALREADY)
+            if held:
+                return Revealed(RevealOutcome.BUSY)
+            lease = await uow.leases.get(key)
+            given_up = lease is not None and lease.status == "failed"
+            return Revealed(RevealOutcome.GAVE_UP if given_up else RevealOutcome.ALREADY)
         # From here on nothing scores: the summary may be public before we finish.
         await uow.posts.close(post.id, now)
     try:

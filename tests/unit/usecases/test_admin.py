@@ -356,12 +356,6 @@ async def test_reveal_while_another_reveal_holds_it(deps, as_admin, holder, text
     assert fake(deps).state.posts[post.id].status == "open"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reveal's lease carries no schedule id, and the config report lists only the "
-    "failed leases of the channel's schedule: a failed reveal is never shown in "
-    "`/mlquiz config`, though the scheduler promises its failures are",
-)
 async def test_the_config_report_lists_a_failed_reveal(deps, as_admin):
     await run(deps, "schedule", "09:00 UTC weekdays")
     async with deps.storage.transaction() as uow:
@@ -382,3 +376,18 @@ async def test_the_config_report_lists_a_failed_reveal(deps, as_admin):
     report = last_said(deps)
     assert "*Problems*" in report
     assert "question retired is no longer in the bank" in report
+
+
+async def test_reveal_of_a_question_whose_attempts_ran_out_says_so(deps, as_admin):
+    post = await channel_post(deps)
+    key = reveal_key(post.id)
+    async with deps.storage.transaction() as uow:
+        for _ in range(deps.leases.max_attempts):
+            await uow.leases.take(
+                key, team_id=TEAM, kind="reveal", owner="me", now=deps.now(), policy=deps.leases
+            )
+            await uow.leases.finish(key, owner="me", error="boom", now=deps.now())
+    await run(deps, "reveal")
+    assert "given up" in last_said(deps)
+    assert "revealed already" not in last_said(deps)
+    assert fake(deps).state.posts[post.id].status == "open"

@@ -168,12 +168,6 @@ async def test_app_home_is_published_to_the_person_looking(deps, gateway):
     assert fake(deps).messages() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="info.leaderboard resolves the period in the asker's zone, while leaderboard weeks "
-    "start at midnight in the workspace's zone (standings.resolve_period, workspaces.upsert): "
-    "someone ahead of the workspace sees next week's empty board",
-)
 async def test_the_week_on_the_board_is_the_workspaces_week(deps, gateway):
     gateway.add_user(USER, "ada", tz="Pacific/Kiritimati")  # UTC+14; the workspace is UTC
     deps.clock.set(deps.now().replace(day=10, hour=8))  # Sunday 10 March in UTC
