@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
-
 from bot.core.schedule import spec_of
 from bot.usecases import recap
 from questionbank.topics import topic_label
