@@ -1,19 +1,26 @@
 """`mlquiz grade`, `grade-batch` and `calibrate`: the grader from the command line.
 
-Reading files and the bank happens here; grading itself is the pure `bot.grading`.
+Reading files and the bank happens here, and `calibrate --from-db` reads the app's human
+judgements through the storage that `bot.bootstrap` opens; grading itself is the pure
+`bot.grading`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, cast
 
 import click
 from rapidfuzz import fuzz, process
 
+from bot.bootstrap import open_storage
+from bot.core.records import HumanLabel
 from bot.grading import PASS_THRESHOLD, Grade, Rubric, grade
 from bot.grading.calibration import KAPPA_BINS, Agreement, Judged, calibrate
 from bot.grading.feedback import flag_lines, headline
@@ -304,10 +311,50 @@ def format_agreement(title: str, result: Agreement) -> list[str]:
     ]
 
 
+@dataclass
+class JudgementSource:
+    """The judgements of one `mlquiz calibrate` run and what its report says of where
+    they came from: lines before the figures, counts added to the JSON, a warning (before
+    the figures, or on stderr with --json) and a note of skipped input for stderr."""
+
+    judged: list[Judged] = field(default_factory=list)
+    preface: list[str] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+    warning: str = ""
+    problems: str = ""
+
+
 @click.command("calibrate")
-@click.argument("graded", metavar="GRADED.jsonl", type=click.Path(exists=True, path_type=Path))
-@click.option("--answer-field", default=None, help="Field with the answer text.")
-@click.option("--score-field", default=None, help="Field with the human score in [0, 1].")
+@click.argument(
+    "graded",
+    metavar="[GRADED.jsonl]",
+    required=False,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--from-db",
+    is_flag=True,
+    help="Calibrate against the app's own human judgements (admin grade overrides and "
+    "appeals accepted with a score) instead of a file.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --from-db: the database file (default: the DATABASE_PATH setting).",
+)
+@click.option(
+    "--team",
+    "team_id",
+    metavar="TEAM_ID",
+    default=None,
+    help="With --from-db: only this workspace's judgements (default: every workspace).",
+)
+@click.option("--answer-field", default=None, help="Field of GRADED.jsonl with the answer text.")
+@click.option(
+    "--score-field", default=None, help="Field of GRADED.jsonl with the human score in [0, 1]."
+)
 @click.option(
     "--min-words",
     default=3,
@@ -330,7 +377,10 @@ def format_agreement(title: str, result: Agreement) -> list[str]:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def calibrate_command(
-    graded: Path,
+    graded: Path | None,
+    from_db: bool,
+    db_path: Path | None,
+    team_id: str | None,
     answer_field: str | None,
     score_field: str | None,
     min_words: int,
@@ -338,17 +388,43 @@ def calibrate_command(
     seen: bool,
     as_json: bool,
 ) -> None:
-    """Agreement of the grader with human scores in GRADED.jsonl, and a pass threshold.
+    """Agreement of the grader with human scores, and a pass threshold.
 
-    Each line needs an answer, a reference answer and a human score in [0, 1]; key points
-    come from the line's "key_points" or, without them, from the reference answer. The
-    same figures for plain token recall of the reference (the share of its content words
-    the answer uses) are printed as the baseline.
+    From GRADED.jsonl: each line needs an answer, a reference answer and a human score in
+    [0, 1]; key points come from the line's "key_points" or, without them, from the
+    reference answer. With --from-db: the app's own human judgements (the latest admin
+    override of each answer, appeals accepted with a score among them), each graded
+    against its bank question; judgements whose question is no longer in the bank are
+    skipped. The same figures for plain token recall of the reference (the share of its
+    content words the answer uses) are printed as the baseline.
     """
-    rubrics = RubricCache()
-    judged: list[Judged] = []
-    problems = 0
     excluded = set(exclude_qids)
+    if from_db:
+        if graded is not None:
+            raise click.UsageError("give GRADED.jsonl or --from-db, not both")
+        if answer_field is not None or score_field is not None:
+            raise click.UsageError("--answer-field and --score-field are for GRADED.jsonl")
+        source = judgements_from_db(db_path, team_id, excluded)
+    else:
+        if graded is None:
+            raise click.UsageError(
+                "missing GRADED.jsonl (or --from-db for the app's own human judgements)"
+            )
+        if db_path is not None or team_id is not None:
+            raise click.UsageError("--db and --team go with --from-db")
+        source = judgements_from_file(graded, answer_field, score_field, excluded)
+        if len(source.judged) < 2:
+            raise click.ClickException("need at least two usable graded answers")
+    report_calibration(source, min_words=min_words, seen=seen, as_json=as_json, excluded=excluded)
+
+
+def judgements_from_file(
+    graded: Path, answer_field: str | None, score_field: str | None, excluded: set[str]
+) -> JudgementSource:
+    """The usable lines of GRADED.jsonl; each bad line is reported on stderr."""
+    rubrics = RubricCache()
+    source = JudgementSource()
+    problems = 0
     left_out = 0
     for number, row in iter_graded_rows(graded, answer_field, score_field):
         if isinstance(row, str):
@@ -364,12 +440,124 @@ def calibrate_command(
             problems += 1
             click.echo(f"line {number}: {exc}; skipped", err=True)
             continue
-        judged.append(
+        source.judged.append(
             Judged(rubric, row["answer"], row["human"], group=row["group"], seen_reference=True)
         )
-    if len(judged) < 2:
-        raise click.ClickException("need at least two usable graded answers")
-    report = calibrate(judged, min_words=min_words, cap_copies=seen)
+    if excluded:
+        source.preface.append(f"left out qid {', '.join(sorted(excluded))}: {left_out} answers")
+    source.counts = {"excluded_lines": left_out, "skipped_lines": problems}
+    if problems:
+        source.problems = f"{problems} lines skipped"
+    return source
+
+
+# Fewer judgements than this and the figures are anecdotes: one reviewer's few overrides
+# can swing a correlation from one end to the other.
+MEANINGFUL_JUDGEMENTS = 10
+
+
+def judgements_from_db(
+    db_path: Path | None, team_id: str | None, excluded: set[str]
+) -> JudgementSource:
+    """The app's human judgements, each paired with its question in the bank."""
+    from bot.config import load_settings
+    from questionbank.loader import load_bank
+
+    settings = load_settings()
+    path = db_path if db_path is not None else settings.database_path
+    if not path.exists():
+        raise click.ClickException(f"{path} does not exist")
+    where = f"{path}" + (f" (workspace {team_id})" if team_id else "")
+    try:
+        labels = asyncio.run(_read_labels(path, team_id))
+    except sqlite3.Error as exc:
+        raise click.ClickException(
+            f"cannot read human judgements from {path} ({exc}); is it an mlquiz database?"
+        ) from None
+    if not labels:
+        raise click.ClickException(
+            f"no human judgements in {where}: nothing to calibrate against yet "
+            "(they come from admin grade overrides and appeals accepted with a score)"
+        )
+    bank = load_bank(settings.bank_dirs)
+    source = JudgementSource()
+    not_in_bank = left_out = 0
+    for label in labels:
+        question = bank.get(label.question_id)
+        if question is None:
+            not_in_bank += 1
+        elif label.question_id in excluded:
+            left_out += 1
+        else:
+            # The author may or may not have seen the published answer; copies are
+            # capped only with --seen, as for a file.
+            source.judged.append(
+                Judged(
+                    question,
+                    label.text,
+                    label.human_score,
+                    group=label.question_id,
+                    seen_reference=True,
+                )
+            )
+    used = len(source.judged)
+    if used < 2:
+        raise click.ClickException(
+            f"{_usable(used)} of the {_judgements(len(labels))} in {where}"
+            f"{_dropped(not_in_bank, left_out)}: agreement needs at least two, and "
+            f"{MEANINGFUL_JUDGEMENTS} or more to mean anything"
+        )
+    source.preface.append(
+        f"human judgements in {where}: {len(labels)}, {used} used{_dropped(not_in_bank, left_out)}"
+    )
+    too_few = used < MEANINGFUL_JUDGEMENTS
+    if too_few:
+        source.warning = (
+            f"warning: too few to mean anything: {_judgements(used)}; read these figures "
+            f"as anecdotes until there are {MEANINGFUL_JUDGEMENTS} or more"
+        )
+    source.counts = {
+        "database": str(path),
+        "team": team_id,
+        "judgements": len(labels),
+        "used": used,
+        "skipped_not_in_bank": not_in_bank,
+        "excluded_judgements": left_out,
+        "too_few": too_few,
+    }
+    return source
+
+
+async def _read_labels(path: Path, team_id: str | None) -> list[HumanLabel]:
+    storage = await open_storage(path, migrate=False)
+    try:
+        async with storage.reading() as uow:
+            return await uow.feedback.labels(team_id)
+    finally:
+        await storage.close()
+
+
+def _judgements(n: int) -> str:
+    return f"{n} judgement" + ("" if n == 1 else "s")
+
+
+def _usable(n: int) -> str:
+    return {0: "none", 1: "only one"}.get(n, str(n))
+
+
+def _dropped(not_in_bank: int, left_out: int) -> str:
+    parts = []
+    if not_in_bank:
+        parts.append(f"{not_in_bank} skipped (question no longer in the bank)")
+    if left_out:
+        parts.append(f"{left_out} left out by --exclude-qid")
+    return "; " + ", ".join(parts) if parts else ""
+
+
+def report_calibration(
+    source: JudgementSource, *, min_words: int, seen: bool, as_json: bool, excluded: set[str]
+) -> None:
+    report = calibrate(source.judged, min_words=min_words, cap_copies=seen)
     per_group: list[dict[str, Any]] = [
         {
             "question": g.question,
@@ -398,15 +586,18 @@ def calibrate_command(
                     },
                     "per_question": per_group,
                     "excluded_qids": sorted(excluded),
-                    "excluded_lines": left_out,
-                    "skipped_lines": problems,
+                    **source.counts,
                     "copies_capped": seen,
                 }
             )
         )
+        for note in (source.warning, source.problems):
+            if note:
+                click.echo(note, err=True)
         return
-    if excluded:
-        click.echo(f"left out qid {', '.join(sorted(excluded))}: {left_out} answers\n")
+    preface = [*source.preface, source.warning] if source.warning else source.preface
+    if preface:
+        click.echo("\n".join(preface) + "\n")
     for line in format_agreement("all answers", report.overall):
         click.echo(line)
     if report.longer is not None:
@@ -427,8 +618,8 @@ def calibrate_command(
         )
     if not seen:
         click.echo("\ncopies of the reference are flagged, not capped (--seen caps them)")
-    if problems:
-        click.echo(f"\n{problems} lines skipped", err=True)
+    if source.problems:
+        click.echo(f"\n{source.problems}", err=True)
 
 
 def _baseline_line(title: str, result: Agreement) -> str:
