@@ -19,12 +19,16 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/mlquiz serve
 
-test: $(STAMP)
+# Lint first, so a lint error fails `make test` (and CI, which runs it).
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
+# mypy and lint-imports read their settings from pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/grading.py
