@@ -215,6 +215,43 @@ def users_list(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def users_conversations(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
+    """The conversations the bot is a member of, of the given `types` (comma separated:
+    public_channel, private_channel, mpim, im; default public_channel), archived ones
+    left out with `exclude_archived`, with cursor pagination (`limit` default 100)."""
+    ws = state.workspace
+    types = set(list_arg(params, "types") or ["public_channel"])
+    known = {"public_channel", "private_channel", "mpim", "im"}
+    if not types <= known:
+        raise SlackError("invalid_types")
+    skip_archived = bool_arg(params, "exclude_archived")
+
+    def kind(channel: Channel) -> str:
+        if channel.is_im:
+            return "im"
+        if channel.is_mpim:
+            return "mpim"
+        return "private_channel" if channel.is_private else "public_channel"
+
+    found = [
+        c
+        for c in ws.channels.values()
+        if c.bot_is_member and kind(c) in types and not (skip_archived and c.is_archived)
+    ]
+    limit = int_arg(params, "limit", default=100)
+    chunk, next_cursor = page(
+        found,
+        limit=max(1, min(limit, 1000)),
+        cursor=params.get("cursor"),
+        kind="conversation",
+        key=lambda c: c.id,
+    )
+    return {
+        "channels": [ws.describe(c) for c in chunk],
+        "response_metadata": {"next_cursor": next_cursor or ""},
+    }
+
+
 # -- managing channels ----------------------------------------------------------------
 
 
@@ -315,6 +352,7 @@ CONVERSATION_METHODS = {
     "conversations.replies": conversations_replies,
     "conversations.setPurpose": conversations_set_purpose,
     "conversations.setTopic": conversations_set_topic,
+    "users.conversations": users_conversations,
     "users.list": users_list,
 }
 

@@ -29,6 +29,11 @@ from bot.jobs.inbox import InboxWorker
 from bot.jobs.liveness import Liveness
 from bot.usecases import posting, recap, reveal
 from bot.usecases.deps import Deps
+from bot.usecases.panels import kits as panel_kits
+from bot.usecases.panels import progress as panel_progress
+from bot.usecases.panels import purge as panel_purge
+from bot.usecases.panels import reminders as panel_reminders
+from bot.usecases.panels import rooms as panel_rooms
 
 log = logging.getLogger("mlquiz.scheduler")
 HOUSEKEEPING_EVERY = timedelta(hours=1)
@@ -100,6 +105,7 @@ class Scheduler:
         await self._reveal_due(now, report)
         for schedule in schedules:
             await self._recap_due(schedule, now, report)
+        await self._panels(report)
         await self.inbox.drain()
         await self.deliverer.deliver_due()
         await self._housekeeping(now)
@@ -251,6 +257,25 @@ class Scheduler:
             return
         await self._finish(schedule, "recap", recap_date)
         report.recaps.append(schedule.id)
+
+    async def _panels(self, report: TickReport) -> None:
+        """Interview panels' timed work. Each step is exactly once on its own terms
+        (a lease for rooms, a conditional status change committed with the message
+        for the rest), so one failing step does not stop the others."""
+        steps = (
+            ("panel rooms", panel_rooms.open_rooms),
+            ("panel reminders", panel_reminders.send_due_reminders),
+            ("panel packets", panel_progress.open_due_packets),
+            ("panel kits", panel_kits.redact_kits),
+            ("panel retention", panel_purge.purge_expired),
+            ("panel purges", panel_purge.finish_purges),
+        )
+        for name, step in steps:
+            try:
+                await step(self.deps)
+            except Exception as exc:
+                log.exception("%s failed", name)
+                report.failed.append(f"{name}: {reveal.describe_error(exc)}")
 
     async def _housekeeping(self, now: datetime) -> None:
         if self._next_housekeeping is not None and now < self._next_housekeeping:

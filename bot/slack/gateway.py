@@ -290,9 +290,30 @@ class WebApiGateway(SlackGateway):
             raise typed_error(exc) from exc
         return str(response["channel"]["id"])
 
+    async def find_channel(self, name: str) -> str | None:
+        """A private channel of the bot's with this name (a create that may have
+        happened before a crash is found, not made twice)."""
+        cursor = None
+        try:
+            while True:
+                response = await self.client.users_conversations(
+                    types="private_channel", exclude_archived=True, limit=200, cursor=cursor
+                )
+                for channel in response.get("channels") or []:
+                    if channel.get("name") == name:
+                        return str(channel["id"])
+                cursor = (response.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    return None
+        except Exception as exc:
+            raise typed_error(exc) from exc
+
     async def invite(self, channel: str, users: list[str]) -> None:
         try:
-            await self.client.conversations_invite(channel=channel, users=",".join(users))
+            # force: the members who can join do, even if one of them cannot.
+            await self.client.conversations_invite(
+                channel=channel, users=",".join(users), force=True
+            )
         except SlackApiError as exc:
             if error_code(exc) == "already_in_channel":
                 return

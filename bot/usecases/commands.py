@@ -17,6 +17,8 @@ from bot.slack.parser.suggest import did_you_mean
 from bot.slack.text import escape, truncate
 from bot.usecases import admin, info, practice
 from bot.usecases.deps import Deps, reply
+from bot.usecases.panels import commands as panel_commands
+from bot.usecases.panels import settings as panel_settings
 
 log = logging.getLogger("mlquiz.commands")
 
@@ -71,6 +73,12 @@ async def _run(deps: Deps, request: SlashCommand, parsed: ParsedCommand) -> None
             await info.topics(deps, reply_to=to)
         case "help":
             await info.help_screen(deps, reply_to=to)
+        case "panel":
+            await panel_commands.run(deps, request)
+        case "config" if parsed.args and parsed.args[0].lower() == "panel":
+            await panel_settings.configure(
+                deps, team_id=team, user_id=user, args=parsed.args[1:], reply_to=to
+            )
         case name if name in ADMIN_SUBCOMMANDS:
             await admin.run(
                 deps,

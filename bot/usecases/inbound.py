@@ -13,6 +13,7 @@ from bot.ports.requests import (
 from bot.slack.blocks import ids
 from bot.usecases import appeals, channel_answers, commands, forms, info, practice
 from bot.usecases.deps import Deps
+from bot.usecases.panels import buttons as panel_buttons
 
 
 def _value(request: ViewSubmission, block_id: str, action_id: str) -> str:
@@ -34,7 +35,9 @@ async def process(deps: Deps, request: Request) -> None:
 
 
 async def _button(deps: Deps, press: ButtonPress) -> None:
-    if press.action_id in (ids.ANOTHER_QUESTION, ids.HOME_PRACTICE):
+    if press.action_id in ids.PANEL_ACTIONS:
+        await panel_buttons.recorded(deps, press)
+    elif press.action_id in (ids.ANOTHER_QUESTION, ids.HOME_PRACTICE):
         value = press.value if press.action_id == ids.ANOTHER_QUESTION else ""
         await practice.another(
             deps,
@@ -46,7 +49,9 @@ async def _button(deps: Deps, press: ButtonPress) -> None:
 
 
 async def _view(deps: Deps, submission: ViewSubmission) -> None:
-    if submission.callback_id == ids.ANSWER_MODAL:
+    if submission.callback_id in ids.PANEL_VIEWS:
+        await panel_buttons.submitted(deps, submission)
+    elif submission.callback_id == ids.ANSWER_MODAL:
         await forms.submit_answer(
             deps,
             team_id=submission.team_id,

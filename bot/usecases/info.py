@@ -10,7 +10,8 @@ from bot.slack.parser.commands import mentioned_user, parse_period, typed_name
 from bot.slack.parser.suggest import closest, did_you_mean
 from bot.slack.text import escape
 from bot.usecases.deps import Deps, ReplyTo, reply
-from bot.usecases.profiles import ensure_user, user_tz
+from bot.usecases.panels import views as panel_views
+from bot.usecases.profiles import ensure_user, is_admin, user_tz
 from bot.usecases.standings import resolve_period, top, user_stats
 
 STATS_USAGE = "Usage: `/mlquiz stats` or `/mlquiz stats @someone`."
@@ -97,9 +98,13 @@ async def help_screen(deps: Deps, *, reply_to: ReplyTo, prefix: str = "") -> Non
 async def publish_home(deps: Deps, *, team_id: str, user_id: str) -> None:
     tz = await user_tz(deps, team_id, user_id)
     now = deps.now()
+    admin = await is_admin(deps, team_id, user_id)
     async with deps.storage.reading() as uow:
         result = await user_stats(uow, team_id, user_id, now=now, tz=tz)
         leaders = await top(uow, team_id, period=ALL_TIME, now=now, limit=10)
-    view = info_blocks.home_view(result, leaders, user_id=user_id)
+        panel_part = await panel_views.home_blocks(
+            deps, uow, team_id, user_id, admin=admin, now=now
+        )
+    view = info_blocks.home_view(result, leaders, user_id=user_id, extra=panel_part)
     # Publishing the same Home twice is harmless, and it is only for the person looking.
     await deps.slack.gateway_for(team_id).publish_home(user_id, view)

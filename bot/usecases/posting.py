@@ -11,6 +11,7 @@ from bot.core.schedule import ScheduleSpec, reveal_deadline
 from bot.slack.blocks import daily as daily_blocks
 from bot.slack.schedule_text import format_local
 from bot.usecases.deps import Deps, post_message
+from bot.usecases.panels.guard import held_out
 from questionbank.models import Question
 
 # A question that cannot reach Slack within this long after its time is not posted
@@ -40,6 +41,13 @@ async def choose_channel_question(
         )
     async with deps.storage.reading() as uow:
         history = await uow.posts.channel_history(team_id, channel_id)
+        held = await held_out(uow, team_id, deps.now())
+    pool = [q for q in pool if q.id not in held]
+    if not pool:
+        raise NoQuestionAvailable(
+            "every question matching this channel's filters is held out for an interview "
+            "panel; widen the topics or difficulty"
+        )
     shuffled = deps.rng.sample([q.id for q in pool], len(pool))
     chosen = deps.bank.get(channel_rotation(shuffled, history)[0])
     assert chosen is not None

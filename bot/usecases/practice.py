@@ -18,6 +18,7 @@ from bot.slack.parser.commands import AskArgs, match_topic
 from bot.slack.parser.suggest import did_you_mean
 from bot.slack.text import escape, has_words
 from bot.usecases.deps import Deps, ReplyTo, new_key, post_message, reply, reply_in
+from bot.usecases.panels.guard import held_out
 from bot.usecases.recording import record_answer, review_card
 from questionbank.models import Question
 from questionbank.topics import TOPIC_ALIASES, topic_label
@@ -60,15 +61,16 @@ async def ask(deps: Deps, *, team_id: str, user_id: str, args: AskArgs, reply_to
             await reply(deps, reply_to, plain(f"I don't know the topic “{asked}”.{hint}"))
             return
         topic = found.best
-    pool = practice_pool(deps, topic, args.difficulty)
+    async with deps.storage.reading() as uow:
+        history = await uow.posts.user_history(team_id, user_id)
+        held = await held_out(uow, team_id, deps.now())
+    pool = [q for q in practice_pool(deps, topic, args.difficulty) if q.id not in held]
     if not pool:
         what = " ".join(filter(None, [args.difficulty, topic_label(topic) if topic else None]))
         await reply(
             deps, reply_to, plain(f"There is no {what} question in the bank. Try `/mlquiz topics`.")
         )
         return
-    async with deps.storage.reading() as uow:
-        history = await uow.posts.user_history(team_id, user_id)
     question = next_in_rotation(deps, pool, history)
     await send_question(
         deps,
@@ -251,7 +253,12 @@ async def review(deps: Deps, *, team_id: str, user_id: str, reply_to: ReplyTo) -
     now = deps.now()
     async with deps.storage.reading() as uow:
         due = await uow.reviews.due(team_id, user_id, now, 5)
-    questions = [q for q in (deps.bank.get(qid) for qid in due) if q is not None and q.for_practice]
+        held = await held_out(uow, team_id, now)
+    questions = [
+        q
+        for q in (deps.bank.get(qid) for qid in due if qid not in held)
+        if q is not None and q.for_practice
+    ]
     if not questions:
         await reply(
             deps,

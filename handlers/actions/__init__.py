@@ -10,12 +10,29 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from bot.ports.requests import ButtonPress
 from bot.slack.blocks import ids
 from bot.usecases import appeals, forms
+from bot.usecases.panels import buttons as panel_buttons
 from handlers.payload import action_value, reply_to, team_id, text_field, user_id
 
 if TYPE_CHECKING:
     from handlers import Listeners
 
 MAX_VALUE = 2000  # Slack caps a button value at 2,000 characters
+# Panel buttons that change something are recorded first; those that open a modal
+# cannot wait for the inbox (the trigger lasts three seconds).
+RECORDED_PANEL_ACTIONS = (
+    ids.PANEL_CONFIRM,
+    ids.PANEL_SWAP,
+    ids.PANEL_REROLL,
+    ids.PANEL_KNEW,
+    ids.PANEL_NOT_INTERVIEWED,
+)
+MODAL_PANEL_ACTIONS = (
+    ids.PANEL_SCORECARD,
+    ids.PANEL_EXPECTED,
+    ids.PANEL_DECIDE,
+    ids.PANEL_SHOW,
+    ids.PANEL_PACKET,
+)
 
 
 def press_of(
@@ -83,3 +100,17 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
 
     app.action(ids.ANOTHER_QUESTION)(recorded)
     app.action(ids.HOME_PRACTICE)(recorded)
+    for action_id in RECORDED_PANEL_ACTIONS:
+        app.action(action_id)(recorded)
+
+    async def modal_opener(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        await ack()
+        press = press_of(body, action, deps.reply_hosts)
+        if press is None:
+            return
+        background.spawn(
+            panel_buttons.open_modal(deps, press), name=f"action:{press.action_id}", urgent=True
+        )
+
+    for action_id in MODAL_PANEL_ACTIONS:
+        app.action(action_id)(modal_opener)

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.ports.requests import SlashCommand
+from bot.slack.parser.panels import opens_modal
+from bot.usecases.panels import commands as panel_commands
 from handlers.payload import reply_to, text_field
 
 if TYPE_CHECKING:
@@ -38,6 +40,17 @@ def register(app: AsyncApp, listeners: Listeners) -> None:
         if request is None:
             log.warning("slash command without a user: refused")
             await ack(text="This command arrived without a user, so I can't answer it.")
+            return
+        if opens_modal(request.text):
+            # A modal must be opened with the trigger within three seconds: at once.
+            await ack()
+            listeners.background.spawn(
+                panel_commands.open_from_command(
+                    listeners.deps, request, text_field(command.get("trigger_id"))
+                ),
+                name="command:panel-modal",
+                urgent=True,
+            )
             return
         await listeners.intake.accept(request, command)
         await ack()

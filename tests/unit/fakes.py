@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.answer_plan import plan_answers, with_new_ids
 from bot.core.leases import LeasePolicy
+from bot.core.panel_records import PanelSettings
 from bot.core.periods import local_day, month_start, week_start
 from bot.core.ranking import Standing
 from bot.core.records import (
@@ -159,6 +160,8 @@ class State:
     cards: dict[tuple[str, str, str], StoredCard] = field(default_factory=dict)
     overrides: dict[int, Override] = field(default_factory=dict)
     appeals: dict[int, Appeal] = field(default_factory=dict)
+    # Questions a live interview panel holds out of public pools, per workspace.
+    panel_held: dict[str, set[str]] = field(default_factory=dict)
 
     def snapshot(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in dataclasses.fields(self)})
@@ -993,11 +996,36 @@ class FakeOutbox:
         found.sort(key=lambda row: (self.s.outbox_updated[row.id], row.id), reverse=True)
         return found[:50]
 
+    async def with_subject(self, subject: str) -> list[OutboxRow]:
+        return [row for _, row in sorted(self.s.outbox.items()) if row.outgoing.subject == subject]
+
+    async def forget_subject(self, subject: str) -> int:
+        gone = [
+            i
+            for i, row in self.s.outbox.items()
+            if row.outgoing.subject == subject and row.status not in ("pending", "sending")
+        ]
+        for i in gone:
+            del self.s.outbox[i]
+            del self.s.outbox_updated[i]
+        return len(gone)
+
+    async def drop_pending(self, subject: str, now: datetime) -> int:
+        dropped = 0
+        for i, row in list(self.s.outbox.items()):
+            if row.outgoing.subject == subject and row.status == "pending":
+                self.s.outbox[i] = replace(row, status="expired")
+                self.s.outbox_updated[i] = now
+                dropped += 1
+        return dropped
+
     async def forget_sent_before(self, cutoff: datetime) -> int:
         old = [
             i
             for i, row in self.s.outbox.items()
-            if row.status == "sent" and self.s.outbox_updated[i] < cutoff
+            if row.status == "sent"
+            and self.s.outbox_updated[i] < cutoff
+            and not (row.outgoing.subject or "").startswith("panel:")
         ]
         for i in old:
             del self.s.outbox[i]
@@ -1347,6 +1375,41 @@ class FakeFeedback:
 # -- unit of work and storage ----------------------------------------------------------
 
 
+class FakePanels:
+    """The part of the panel repository the practice use cases read (the leak guard)."""
+
+    def __init__(self, state: State) -> None:
+        self.s = state
+
+    async def settings(self, team_id: str) -> PanelSettings:
+        return PanelSettings(team_id)
+
+    async def held_questions(self, team_id: str, since: datetime) -> set[str]:
+        return set(self.s.panel_held.get(team_id, set()))
+
+    async def interviews_for(self, team_id: str, interviewer_id: str) -> list[Any]:
+        return []
+
+    async def rating_history(self, team_id: str) -> list[Any]:
+        return []
+
+    # No panels in these fakes: the scheduler's panel steps find nothing to do.
+    async def in_status(self, statuses: Sequence[str]) -> list[Any]:
+        return []
+
+    async def due_reminders(self, now: datetime, limit: int = 200) -> list[Any]:
+        return []
+
+    async def due_packets(self, now: datetime) -> list[Any]:
+        return []
+
+    async def kits_to_redact(self, now: datetime) -> list[Any]:
+        return []
+
+    async def due_for_retention(self, now: datetime) -> list[Any]:
+        return []
+
+
 class FakeUnitOfWork:
     def __init__(self, state: State, noted: Callable[[int], None]) -> None:
         self.workspaces = FakeWorkspaces(state)
@@ -1362,6 +1425,7 @@ class FakeUnitOfWork:
         self.stats = FakeStats(state)
         self.reviews = FakeReviews(state)
         self.feedback = FakeFeedback(state)
+        self.panels = FakePanels(state)
 
 
 @dataclass
@@ -1513,6 +1577,7 @@ class FakeGateway:
         self.errors: dict[str, Exception] = {}
         self.profiles: dict[str, Profile] = {}
         self.posted: list[PostedMessage] = []  # what Slack holds, for find_by_key
+        self.channels_made: set[str] = set()
         self._serial = 0
 
     @property
@@ -1627,7 +1692,12 @@ class FakeGateway:
 
     async def create_private_channel(self, name: str) -> str:
         self._called("create_private_channel", name=name)
+        self.channels_made.add(name)
         return f"G{name.upper()}"
+
+    async def find_channel(self, name: str) -> str | None:
+        self._called("find_channel", name=name)
+        return f"G{name.upper()}" if name in self.channels_made else None
 
     async def invite(self, channel: str, users: list[str]) -> None:
         self._called("invite", channel=channel, users=users)

@@ -24,6 +24,7 @@ PANEL_NOT_INTERVIEWED = "panel_not_interviewed"  # value: panel id
 PANEL_EXPECTED = "panel_expected"  # value: "panel|question"
 PANEL_DECIDE = "panel_decide"  # value: panel id
 PANEL_SHOW = "panel_show"  # value: panel id
+PANEL_PACKET = "panel_packet"  # value: panel id
 SCORECARD_MODAL = "panel_scorecard_modal"  # private_metadata: panel id
 DECISION_MODAL = "panel_decision_modal"  # private_metadata: panel id
 
@@ -31,6 +32,7 @@ PANEL_NEW_FIELDS = (
     "role",
     "level",
     "candidate",
+    "code",
     "interviewers",
     "hiring_manager",
     "coordinator",
@@ -50,6 +52,7 @@ PANEL_ACTIONS = (
     PANEL_EXPECTED,
     PANEL_DECIDE,
     PANEL_SHOW,
+    PANEL_PACKET,
 )
 PANEL_VIEWS = (PANEL_NEW_MODAL, SCORECARD_MODAL, DECISION_MODAL)
 

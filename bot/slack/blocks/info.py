@@ -41,7 +41,10 @@ HELP_TEXT = """*Practice*
 • `/mlquiz schedule 09:00 Europe/Berlin weekdays`: a daily question in this channel
 • `/mlquiz unschedule` · `pause` · `resume` · `post-now` · `reveal`
 • `/mlquiz config reveal 17:00|6h` · `config topics a,b|all`
-• `/mlquiz config difficulty hard|any` · `config recap fri|off`"""
+• `/mlquiz config difficulty hard|any` · `config recap fri|off`
+*Interview panels*
+• `/mlquiz panel new`: plan a panel (distinct questions per interviewer, private kits,
+  sealed scorecards, a private debrief) · `/mlquiz panel help` for every panel command"""
 
 
 def help_message(prefix: str = "") -> Message:
@@ -112,7 +115,9 @@ def topics_message(counts: dict[str, int]) -> Message:
     return Message(text="mlquiz topics", blocks=render(blocks))
 
 
-def home_view(stats: Any, top: Sequence[Any], *, user_id: str) -> dict[str, Any]:
+def home_view(
+    stats: Any, top: Sequence[Any], *, user_id: str, extra: Sequence[Any] = ()
+) -> dict[str, Any]:
     blocks = [
         header("mlquiz: practise ML interview questions"),
         section(
@@ -134,6 +139,7 @@ def home_view(stats: Any, top: Sequence[Any], *, user_id: str) -> dict[str, Any]
             "*Workspace top 10, all time*\n"
             + ("\n".join(leaderboard_lines(top)) or "_No scores yet._")
         ),
+        *extra,
         context("Type `/mlquiz help` for every command."),
     ]
-    return View(type="home", blocks=blocks).to_dict()
+    return View(type="home", blocks=blocks[:100]).to_dict()

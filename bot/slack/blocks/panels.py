@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -34,6 +34,7 @@ from bot.core.panel_rules import (
     RECOMMENDATION_LABELS,
     RECOMMENDATIONS,
     Anchor,
+    Calibration,
     Finding,
     Packet,
 )
@@ -101,6 +102,14 @@ def panel_new_modal(
             label="Candidate's name (optional, seen only by the panel)",
             optional=True,
             element=PlainTextInputElement(action_id="candidate", max_length=120),
+        ),
+        InputBlock(
+            block_id="code",
+            label="Earlier candidate code (a later round: their questions are not repeated)",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id="code", placeholder="e.g. C-7KQ4M", max_length=12
+            ),
         ),
         InputBlock(
             block_id="interviewers",
@@ -478,22 +487,56 @@ def grader_assist(
 # ---------------------------------------------------------------- progress and packet
 
 
-def progress_message(panel: Panel, expected: Sequence[str], submitted: set[str]) -> Message:
+def progress_message(
+    panel: Panel,
+    expected: Sequence[str],
+    submitted: set[str],
+    *,
+    packet_open: bool = False,
+    partial: bool = False,
+) -> Message:
+    """Who has submitted, never what: every member sees this in the debrief room."""
     lines = [("✅" if who in submitted else "⏳") + f" <@{who}>" for who in expected]
     done = len([w for w in expected if w in submitted])
-    blocks = [
-        header(f"Debrief {panel.code}: {panel.role} ({panel.level})"),
+    blocks: list[Any] = [
+        header(f"Debrief {panel.code}: {truncate(panel.role, 80)} ({panel.level})"),
         section(f"*Scorecards: {done}/{len(expected)} submitted*\n" + "\n".join(lines)),
-        context(f"The packet opens when all are in, or at the debrief, {_when(panel.debrief_at)}."),
     ]
+    if packet_open:
+        blocks.append(
+            section(
+                "*The packet is open*"
+                + (" (partial: the debrief time came first)" if partial else "")
+                + ". Interviewers who submitted and the hiring manager can open it; "
+                "every opening is logged."
+            )
+        )
+        blocks.append(
+            actions(
+                button("Open the packet", ids.PANEL_PACKET, str(panel.id), style="primary"),
+                button("Record the decision", ids.PANEL_DECIDE, str(panel.id)),
+            )
+        )
+    else:
+        blocks.append(
+            context(
+                f"The packet opens when all are in, or at the debrief, {_when(panel.debrief_at)}."
+            )
+        )
     return Message(
         text=f"Scorecards {done}/{len(expected)} for {panel.code}", blocks=render(blocks)
     )
 
 
-def packet_message(
-    panel: Panel, packet: Packet, *, partial: bool, edited: Sequence[str]
-) -> Message:
+def packet_view(
+    panel: Panel,
+    packet: Packet,
+    cards: Sequence[Scorecard],
+    titles: Mapping[str, str],
+    *,
+    partial: bool,
+) -> dict[str, Any]:
+    """The debrief packet, in a modal only readers open (each opening is logged)."""
     dist = " · ".join(
         f"{RECOMMENDATION_LABELS[r]}: {packet.distribution.get(r, 0)}" for r in RECOMMENDATIONS
     )
@@ -510,22 +553,40 @@ def packet_message(
         else "_no focus topics_"
     )
     findings = "\n".join(f"• {escape_finding(f)}" for f in packet.findings) or "_nothing flagged_"
-    blocks = [
-        header(f"Packet {panel.code}" + (" (partial)" if partial else "")),
+    out: list[Any] = [
+        section(f"*{escape(panel.role)}* ({panel.level}) · {panel.code}"),
         section(f"*Recommendations*\n{dist}"),
         section(f"*Ratings by topic* ({names})\n{table}"),
-        section(f"*To discuss*\n{findings}"),
+        section(f"*To discuss*\n{truncate(findings, 2900)}"),
     ]
     if partial:
-        blocks.append(context("Partial: the debrief time came before every scorecard was in."))
-    if edited:
-        blocks.append(
-            context("Edited after the packet opened: " + ", ".join(f"<@{w}>" for w in edited))
+        out.append(context("Partial: the debrief time came before every scorecard was in."))
+    for card in cards:
+        lines = [
+            f"• {escape(titles.get(r.question_id, r.question_id))}: *{r.rating}*"
+            + (f" — {escape(truncate(r.notes, 300))}" if r.notes else "")
+            for r in card.question_ratings
+        ]
+        label = "edited after the packet opened" if card.edited_after_packet else ""
+        out.append(divider())
+        out.append(
+            section(
+                truncate(
+                    f"*<@{card.interviewer_id}>: {RECOMMENDATION_LABELS[card.recommendation]}*"
+                    + (f" ({label}, revision {card.revision})" if label else "")
+                    + "\n"
+                    + "\n".join(lines)
+                    + (f"\n_Evidence:_ {escape(card.evidence)}" if card.evidence else ""),
+                    2900,
+                )
+            )
         )
-    blocks.append(
-        actions(button("Record the decision (hiring manager)", ids.PANEL_DECIDE, str(panel.id)))
-    )
-    return Message(text=f"Packet {panel.code}", blocks=render(blocks))
+    return View(
+        type="modal",
+        title=truncate(f"Packet {panel.code}", 24),
+        close="Close",
+        blocks=out[:100],
+    ).to_dict()
 
 
 def escape_finding(finding: Finding) -> str:
@@ -651,3 +712,97 @@ def panel_view(
             section("\n".join(lines)[:2900] or "_no interviews_"),
         ],
     ).to_dict()
+
+
+# ---------------------------------------------------------------- App Home
+
+
+def _duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return "-"
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.1f} h" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+def _calibration_line(c: Calibration) -> str:
+    leniency = "-" if c.leniency is None else f"{c.leniency:+.2f}"
+    cited = "-" if c.evidence_cited is None else f"{round(100 * c.evidence_cited)}%"
+    return (
+        f"<@{c.interviewer}> · {c.panels} panel(s) · leniency {leniency} · "
+        f"time to submit {_duration(c.median_time_to_submit)} · key points cited {cited}"
+    )
+
+
+def home_section(
+    upcoming: Sequence[tuple[Panel, Interview]],
+    due: Sequence[tuple[Panel, Interview, bool]],
+    mine: Calibration | None,
+    team: Sequence[Calibration],
+) -> list[Any]:
+    """ "My interviews", "Scorecards due" (overdue ones marked red) and calibration."""
+    out: list[Any] = [divider(), header("Interview panels")]
+    if due:
+        out.append(section("*Scorecards due*"))
+        for panel, interview, overdue in due[:10]:
+            mark = "🔴 *overdue*" if overdue else "🟡 due"
+            out.append(
+                section(
+                    f"{mark} · {panel.code} · {escape(panel.role)} · interviewed "
+                    f"{_when(interview.starts_at)}"
+                )
+            )
+            out.append(
+                actions(
+                    button(
+                        "Open my scorecard",
+                        ids.PANEL_SCORECARD,
+                        str(panel.id),
+                        style="danger" if overdue else "primary",
+                    )
+                )
+            )
+    if upcoming:
+        lines = [
+            f"• {panel.code} · {escape(panel.role)} ({panel.level}) · "
+            f"{_when(interview.starts_at)}, {interview.minutes} min"
+            for panel, interview in upcoming[:10]
+        ]
+        out.append(section("*My interviews*\n" + "\n".join(lines)))
+    if mine is not None:
+        out.append(
+            section(
+                "*Your interviewer calibration* (only you see this)\n"
+                + _calibration_line(mine)
+                + "\n_Leniency is your average rating minus your panels' average: near "
+                "zero means you rate like your fellow interviewers._"
+            )
+        )
+    if team:
+        out.append(
+            section(
+                truncate(
+                    "*Team calibration* (admins only; alphabetical, not a ranking)\n"
+                    + "\n".join(_calibration_line(c) for c in team[:30]),
+                    2900,
+                )
+            )
+        )
+    return out
+
+
+def panel_buttons(panel: Panel) -> Message:
+    """A panel's modals, one press away (a recorded command has no trigger to use)."""
+    return Message(
+        text=f"Panel {panel.code}",
+        blocks=render(
+            [
+                section(f"*{panel.code}* · {escape(panel.role)} ({panel.level}) · {panel.status}"),
+                actions(
+                    button("Show the panel", ids.PANEL_SHOW, str(panel.id)),
+                    button("Open my scorecard", ids.PANEL_SCORECARD, str(panel.id)),
+                    button("Open the packet", ids.PANEL_PACKET, str(panel.id)),
+                    button("Record the decision", ids.PANEL_DECIDE, str(panel.id)),
+                ),
+            ]
+        ),
+    )

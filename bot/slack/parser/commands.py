@@ -11,7 +11,7 @@ from bot.core.periods import PERIOD_KINDS
 from bot.slack.parser.suggest import Suggestion, closest
 from questionbank.models import DIFFICULTY_NAMES
 
-USER_SUBCOMMANDS = ("ask", "review", "stats", "leaderboard", "topics", "help")
+USER_SUBCOMMANDS = ("ask", "review", "stats", "leaderboard", "topics", "help", "panel")
 ADMIN_SUBCOMMANDS = (
     "schedule",
     "unschedule",

@@ -165,8 +165,34 @@ class OutboxRepository:
 
     async def forget_sent_before(self, cutoff: datetime) -> int:
         """Drop messages sent before `cutoff`: their keys are never asked for again."""
+        # A panel's messages are kept until the panel is purged: the purge deletes
+        # them from Slack, so it must still know where they are.
         return await self.db.execute(
-            "DELETE FROM outbox WHERE status = 'sent' AND updated_at < ?", (to_db(cutoff),)
+            "DELETE FROM outbox WHERE status = 'sent' AND updated_at < ?"
+            " AND (subject IS NULL OR subject NOT LIKE 'panel:%')",
+            (to_db(cutoff),),
+        )
+
+    async def with_subject(self, subject: str) -> list[OutboxRow]:
+        """Every message recorded about `subject` (e.g. `panel:7`), oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM outbox WHERE subject = ? ORDER BY id", (subject,)
+        )
+        return [_row(row) for row in rows]
+
+    async def drop_pending(self, subject: str, now: datetime) -> int:
+        """Messages about `subject` not sent yet never will be (it was purged)."""
+        return await self.db.execute(
+            "UPDATE outbox SET status = 'expired', updated_at = ?"
+            " WHERE subject = ? AND status = 'pending'",
+            (to_db(now), subject),
+        )
+
+    async def forget_subject(self, subject: str) -> int:
+        """Drop the records of a subject's messages that are settled (sent or given up)."""
+        return await self.db.execute(
+            "DELETE FROM outbox WHERE subject = ? AND status NOT IN ('pending', 'sending')",
+            (subject,),
         )
 
     async def counts(self) -> dict[str, int]:

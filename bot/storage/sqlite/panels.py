@@ -96,10 +96,54 @@ class PanelRepository:
         else:
             await self.db.execute("UPDATE panels SET status = ? WHERE id = ?", (status, panel_id))
 
+    async def transition(
+        self, panel_id: int, from_statuses: Sequence[str], to: str, now: datetime
+    ) -> bool:
+        """Move the panel to `to` only from one of `from_statuses`: the check and the
+        change are one statement, so two presses of Confirm confirm once."""
+        column = {"live": "confirmed_at", "closed": "closed_at", "purged": "purged_at"}.get(to)
+        stamp = f", {column} = COALESCE({column}, ?2)" if column else ""
+        changed = await self.db.execute(
+            f"UPDATE panels SET status = ?1{stamp} WHERE id = ?3"
+            " AND status IN (SELECT value FROM json_each(?4))",
+            (to, to_db(now), panel_id, json_list(from_statuses)),
+        )
+        return changed == 1
+
+    async def by_code(self, team_id: str, code: str) -> Panel | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM panels WHERE team_id = ? AND code = ?", (team_id, code)
+        )
+        return None if row is None else _panel(row)
+
+    async def due_packets(self, now: datetime) -> list[Panel]:
+        """Live panels whose debrief time came before their packet opened."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM panels WHERE status = 'live' AND packet_opened_at IS NULL"
+            " AND debrief_at <= ? ORDER BY debrief_at, id",
+            (to_db(now),),
+        )
+        return [_panel(row) for row in rows]
+
+    async def kits_to_redact(self, now: datetime) -> list[Interview]:
+        """Interviews whose kit still shows the rubric this long after they ended."""
+        rows = await self.db.fetchall(
+            "SELECT i.* FROM panel_interviews AS i JOIN panels AS p ON p.id = i.panel_id"
+            " LEFT JOIN panel_settings AS s ON s.team_id = i.team_id"
+            " WHERE i.kit_redacted = 0 AND p.status IN ('live', 'decided', 'closed')"
+            " AND datetime(i.starts_at, '+' || (i.minutes + 60 * COALESCE(s.kit_redact_hours,"
+            " 24)) || ' minutes') <= datetime(?) ORDER BY i.starts_at, i.id",
+            (to_db(now),),
+        )
+        return [_interview(row) for row in rows]
+
     async def set_debrief_channel(self, panel_id: int, channel_id: str) -> None:
         await self.db.execute(
             "UPDATE panels SET debrief_channel = ? WHERE id = ?", (channel_id, panel_id)
         )
+
+    async def clear_debrief_channel(self, panel_id: int) -> None:
+        await self.db.execute("UPDATE panels SET debrief_channel = NULL WHERE id = ?", (panel_id,))
 
     async def mark_packet_open(self, panel_id: int, now: datetime) -> bool:
         changed = await self.db.execute(
@@ -265,6 +309,15 @@ class PanelRepository:
     async def asked_before(self, team_id: str, code: str) -> set[str]:
         rows = await self.db.fetchall(
             "SELECT question_id FROM candidate_questions WHERE team_id = ? AND code = ?",
+            (team_id, code),
+        )
+        return {row[0] for row in rows}
+
+    async def knew(self, team_id: str, code: str) -> set[str]:
+        """Questions an interviewer said the candidate already knew."""
+        rows = await self.db.fetchall(
+            "SELECT question_id FROM candidate_questions"
+            " WHERE team_id = ? AND code = ? AND reason = 'knew'",
             (team_id, code),
         )
         return {row[0] for row in rows}
@@ -476,6 +529,13 @@ class PanelRepository:
             "UPDATE panel_reminders SET status = 'cancelled'"
             " WHERE interview_id = ? AND status = 'pending'",
             (interview_id,),
+        )
+
+    async def cancel_panel_reminders(self, panel_id: int) -> int:
+        return await self.db.execute(
+            "UPDATE panel_reminders SET status = 'cancelled'"
+            " WHERE panel_id = ? AND status = 'pending'",
+            (panel_id,),
         )
 
     async def reminders(self, panel_id: int) -> list[Reminder]:
