@@ -15,9 +15,10 @@ the repositories, writes inside `storage.transaction()` with `uow.answers.record
 
 Baselines, same run, same file:
   * the workspace's all-time top 10 as one bare SELECT on a plain sqlite3 connection
-  * the same graded answers inserted with raw `executemany` into the same table (batch
-    by batch, alternating with the repository's so both see the same cache), and into
-    a copy of the table without the rollup triggers (what the triggers cost)
+  * the same graded answers inserted raw into the same table, with `executemany` and
+    with multi-row INSERTs of 500 rows (the repository's statement form), batch by
+    batch in turn with the repository's so all see the same cache; and with
+    `executemany` into a copy of the table without the rollup triggers (their cost)
 """
 
 from __future__ import annotations
@@ -439,7 +440,7 @@ async def measure_recording(
     post_ids: list[int] = []
     channel_of: dict[int, str] = {}
     async with storage.transaction() as uow:
-        for channel in channels[: max(4, record_n // 1000 * 2 + 4)]:
+        for channel in channels[: max(6, record_n // 1000 * 3 + 6)]:
             post = await uow.posts.create(
                 big,
                 channel,
@@ -452,11 +453,14 @@ async def measure_recording(
             )
             post_ids.append(post.id)
             channel_of[post.id] = post.channel_id
-    half = len(post_ids) // 2
-    service_posts, raw_posts = post_ids[:half], post_ids[half:]
+    # Each path writes to posts of its own: the repository, raw executemany, raw multi-row.
+    third = len(post_ids) // 3
+    service_posts = post_ids[:third]
+    raw_posts = post_ids[third : 2 * third]
+    multirow_posts = post_ids[2 * third :]
     # Enough people that every (post, user) is new: the largest workspace's own first,
     # so the rollup rows they touch exist, like on a real day.
-    users = [f"U000{i:06d}" for i in range(math.ceil(record_n / half))]
+    users = [f"U000{i:06d}" for i in range(math.ceil(record_n / third))]
 
     def items_for(posts: list[int], tag: str) -> list[AnswerToRecord]:
         items = []
@@ -489,11 +493,15 @@ async def measure_recording(
     raw_rows = [
         raw_row(it, channel_of[it.answer.post_id]) for it in items_for(raw_posts, f"EvR{run}")
     ]
-    insert = (
+    multirow_rows = [
+        raw_row(it, channel_of[it.answer.post_id]) for it in items_for(multirow_posts, f"EvM{run}")
+    ]
+    columns = (
         "INSERT INTO {table} (team_id, post_id, user_id, channel_id, day, ranked, text, source,"
         " message_ts, event_id, answered_at, last_event_at, score, points, grade, graded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
+    one_row = "(" + ", ".join(["?"] * 16) + ")"
+    insert = columns + " VALUES " + one_row
 
     async def service_batch(i: int) -> float:
         start = time.perf_counter()
@@ -508,16 +516,30 @@ async def measure_recording(
             await db.executemany(insert.format(table="answers"), raw_rows[i : i + batch])
         return time.perf_counter() - start
 
-    # Batches alternate between the two paths (and which goes first), so both see the
-    # same cache state: the same users' rollup rows are touched by each.
-    service_s = raw_s = 0.0
+    async def multirow_batch(i: int) -> float:
+        # One INSERT of up to 500 rows at a time, the statement form the repository uses.
+        start = time.perf_counter()
+        async with db.transaction():
+            rows = multirow_rows[i : i + batch]
+            for at in range(0, len(rows), 500):
+                chunk = rows[at : at + 500]
+                await db.execute(
+                    columns.format(table="answers")
+                    + " VALUES "
+                    + ", ".join([one_row] * len(chunk)),
+                    [value for row in chunk for value in row],
+                )
+        return time.perf_counter() - start
+
+    # Batch by batch the three paths take turns (and turns at going first), so all see
+    # the same cache state: the same users' rollup rows are touched by each.
+    paths = {"service": service_batch, "raw": raw_batch, "multirow": multirow_batch}
+    spent = dict.fromkeys(paths, 0.0)
     for n, i in enumerate(range(0, len(items), batch)):
-        if n % 2:
-            raw_s += await raw_batch(i)
-            service_s += await service_batch(i)
-        else:
-            service_s += await service_batch(i)
-            raw_s += await raw_batch(i)
+        names = list(paths)
+        for name in names[n % 3 :] + names[: n % 3]:
+            spent[name] += await paths[name](i)
+    service_s, raw_s, multirow_s = spent["service"], spent["raw"], spent["multirow"]
     start = time.perf_counter()
     for i in range(0, len(items), batch):
         outcome = await record(items[i : i + batch])
@@ -571,8 +593,10 @@ async def measure_recording(
         "repository_replay_duplicates_per_s": round(record_n / replay_s),
         "repository_single_edits_per_s": round(len(edits) / edits_s),
         "raw_executemany_same_table_per_s": round(record_n / raw_s),
+        "raw_multirow_insert_same_table_per_s": round(record_n / multirow_s),
         "raw_executemany_without_rollup_triggers_per_s": round(record_n / plain_s),
         "repository_vs_raw": round(raw_s / service_s, 3),
+        "repository_vs_raw_multirow": round(multirow_s / service_s, 3),
         "raw_with_triggers_vs_without": round(plain_s / raw_s, 3),
     }
 
@@ -631,6 +655,7 @@ def run(args) -> dict:
             ),
             "workspace_top10_all_vs_raw_select_p95": round(ours["p95_ms"] / raw["p95_ms"], 2),
             "repository_record_vs_raw_executemany": figures["record"]["repository_vs_raw"],
+            "repository_record_vs_raw_multirow": figures["record"]["repository_vs_raw_multirow"],
         },
     }
 
@@ -662,7 +687,8 @@ def print_report(report: dict) -> None:
         if key.endswith("_per_s"):
             print(f"  {key:<48}{value:>10,}")
     print(
-        f"  repository / raw same-table rate: {rec['repository_vs_raw']}x; "
+        f"  repository / raw rate, same table: {rec['repository_vs_raw']}x executemany, "
+        f"{rec['repository_vs_raw_multirow']}x multi-row INSERT; "
         f"raw with rollup triggers / without: {rec['raw_with_triggers_vs_without']}x"
     )
 
