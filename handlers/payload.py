@@ -34,6 +34,9 @@ def input_value(view: Mapping[str, Any], block_id: str, action_id: str) -> str:
 
 
 def action_value(action: Mapping[str, Any]) -> str:
+    """A button's value, or the value of the option picked in a select menu."""
+    if "selected_option" in action:
+        return text_field(_dict(action.get("selected_option")).get("value"))
     return text_field(action.get("value"))
 
 

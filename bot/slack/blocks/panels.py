@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     CheckboxesElement,
     DateTimePickerElement,
     InputBlock,
@@ -222,20 +223,27 @@ def plan_message(
             )
         )
         if not confirmed:
-            buttons = [
-                button(
-                    f"Swap: {truncate(line.question.title, 60)}",
-                    ids.PANEL_SWAP,
-                    f"{panel.id}|{seat.interviewer}|{line.question.id}",
+            controls: list[Any] = []
+            if seat.lines:
+                controls.append(
+                    StaticSelectElement(
+                        action_id=ids.PANEL_SWAP,
+                        placeholder="Swap a question…",
+                        options=[
+                            _option(
+                                line.question.title,
+                                f"{panel.id}|{seat.interviewer}|{line.question.id}",
+                            )
+                            for line in seat.lines[:100]
+                        ],
+                    )
                 )
-                for line in seat.lines[:4]
-            ]
-            buttons.append(
+            controls.append(
                 button(
                     "Re-roll this interviewer", ids.PANEL_REROLL, f"{panel.id}|{seat.interviewer}"
                 )
             )
-            blocks.append(actions(*buttons))
+            blocks.append(ActionsBlock(elements=controls))
     if panel.focus_topics:
         blocks.append(
             section(

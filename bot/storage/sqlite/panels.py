@@ -445,7 +445,7 @@ class PanelRepository:
 
     async def _with_ratings(self, row: sqlite3.Row) -> Scorecard:
         ratings = await self.db.fetchall(
-            "SELECT * FROM panel_question_ratings WHERE scorecard_id = ? ORDER BY rowid",
+            "SELECT * FROM panel_question_ratings WHERE scorecard_id = ? ORDER BY question_id",
             (row["id"],),
         )
         return Scorecard(

@@ -16,9 +16,20 @@ from bot.usecases.panels import shown
 async def send_due_reminders(deps: Deps) -> int:
     async with deps.storage.reading() as uow:
         due = await uow.panels.due_reminders(deps.now())
+    # Reminders that fell due together (the app was down, or the tick is slow) are one
+    # nudge, not a burst: the latest of each interview is sent, the earlier ones dropped.
+    # The coordinator's escalation is a different message to a different person.
+    latest: dict[tuple[int, bool], Reminder] = {}
+    for reminder in due:
+        group = (reminder.interview_id, reminder.kind == "escalate")
+        if group not in latest or reminder.due_at >= latest[group].due_at:
+            latest[group] = reminder
     sent = 0
     for reminder in due:
-        if await _send(deps, reminder):
+        if latest[(reminder.interview_id, reminder.kind == "escalate")] is not reminder:
+            async with deps.storage.transaction() as uow:
+                await uow.panels.set_reminder_status(reminder.id, "cancelled")
+        elif await _send(deps, reminder):
             sent += 1
     return sent
 
