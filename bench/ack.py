@@ -47,7 +47,9 @@ def _serve(kind: str, secret: str, conn, response_urls: int) -> None:
 
         profile = cProfile.Profile()
         profile.runcall(asyncio.run, _serve_async(kind, secret, conn, response_urls))
-        pstats.Stats(profile).sort_stats("tottime").print_stats(40)
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "tottime")
+        ).print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "40")))
         return
     asyncio.run(_serve_async(kind, secret, conn, response_urls))
 
@@ -279,6 +281,8 @@ async def ingest(replies: int, concurrency: int = 20) -> dict:
         standin_conn.send(("replies", replies, thread_ts))
         typed = standin_conn.recv()
         bodies = [reply_envelope(n, user, ts, thread_ts) for n, (user, ts) in enumerate(typed)]
+        app_conn.send("cpu")
+        cpu_before = app_conn.recv()
         started = time.perf_counter()
         latencies = await measure(app["url"], secret, bodies, concurrency, content_type=JSON)
         acked = time.perf_counter() - started
@@ -288,6 +292,8 @@ async def ingest(replies: int, concurrency: int = 20) -> dict:
             done = standin_conn.recv()
             await asyncio.sleep(0.02)
         elapsed = time.perf_counter() - started
+        app_conn.send("cpu")
+        app_cpu_ms = (app_conn.recv() - cpu_before) * 1000 / replies
     finally:
         for conn, process in ((app_conn, app_process), (standin_conn, standin_process)):
             conn.send("stop")
@@ -303,6 +309,7 @@ async def ingest(replies: int, concurrency: int = 20) -> dict:
         "acked_seconds": round(acked, 3),
         "seconds": round(elapsed, 3),
         "answers_per_second": round(replies / elapsed, 1),
+        "app_cpu_ms_per_reply": round(app_cpu_ms, 3),
         "raw_inbox_inserts_per_second": raw,
     }
 
@@ -424,7 +431,8 @@ def print_ingest(ingest: dict) -> None:
     print(
         f"ingest: {ingest['replies']} thread replies, all acked in {ingest['acked_seconds']} s "
         f"(ack p99 {ingest['ack_p99_ms']} ms), stored with their {ingest['reactions']} "
-        f"reactions in {ingest['seconds']} s = {ingest['answers_per_second']} answers/s "
+        f"reactions in {ingest['seconds']} s = {ingest['answers_per_second']} answers/s, "
+        f"app CPU {ingest['app_cpu_ms_per_reply']} ms/reply "
         f"(raw inbox inserts, one commit each: {ingest['raw_inbox_inserts_per_second']}/s)"
     )
 

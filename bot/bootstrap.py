@@ -38,6 +38,7 @@ from bot.storage.sqlite.database import Database, DatabaseUnusable
 from bot.storage.sqlite.storage import SqliteStorage
 from bot.usecases.deps import Deps
 from handlers import Listeners, register_listeners
+from handlers.events.messages import fast_path as message_fast_path
 from questionbank.loader import Bank, load_bank
 
 log = logging.getLogger("mlquiz.bootstrap")
@@ -201,7 +202,8 @@ async def start_runtime(
     intake = InboxWriter(deps, worker)
     liveness = Liveness(deps)
     await liveness.start()
-    bolt = build_bolt_app(settings, client, Listeners(deps=deps, intake=intake, background=tasks))
+    listeners = Listeners(deps=deps, intake=intake, background=tasks)
+    bolt = build_bolt_app(settings, client, listeners)
     runtime = Runtime(
         settings=settings,
         storage=storage,
@@ -242,6 +244,7 @@ async def start_runtime(
                     else None
                 ),
                 health=storage.healthy,
+                fast_events=message_fast_path(listeners),
             ),
             host=settings.host,
             port=settings.port,

@@ -239,7 +239,12 @@ class Deliverer:
 
 
 def _conversation(row: OutboxRow) -> str:
+    """Messages of one conversation go out in order. A reaction marks one message and
+    says nothing about the others, so reactions go out side by side: a burst of thread
+    replies is acknowledged at the pace of the connection pool, not one by one."""
     message = row.outgoing
+    if message.action == "react":
+        return f"react:{row.id}"
     if message.action == "respond":
         return f"url:{message.url}"
     if message.channel_id:
