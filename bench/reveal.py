@@ -11,7 +11,9 @@ delivery (`bot.jobs.delivery`) posts the ranked summary in the thread, closes th
 original and sends every participant a feedback DM, until the stand-in holds every
 message and the outbox has recorded them sent. Phases:
   * grading       the use case's own timer (CPU: the grader)
-  * storing       the use case's own timer (the one transaction, Block Kit included)
+  * building      the use case's own timer (the summary, the closed post, every DM's
+                  Block Kit, built before the transaction opens)
+  * storing       the use case's own timer (the one write transaction)
   * other         reading the answers, taking the lease, closing the post to answers
   * delivery      from the commit until every message is in the stand-in and recorded
 
@@ -209,9 +211,10 @@ async def _bench_reveal(sandbox: Sandbox, answers: int, rng: random.Random) -> d
 
     total = delivered - started
     delivery = delivered - committed
-    other = committed - started - timings.grading - timings.storing
+    other = committed - started - timings.grading - timings.building - timings.storing
     per_answer = {
         "grading": timings.grading,
+        "building": timings.building,
         "storing": timings.storing,
         "other": other,
         "delivery": delivery,
@@ -261,6 +264,7 @@ def print_report(r: dict) -> None:
     print(f"  {'phase':<48}{'seconds':>9}{'ms/answer':>11}")
     labels = (
         ("grading", "grading"),
+        ("building", "building the messages (Block Kit)"),
         ("storing", "storing (grades, cards, messages: 1 transaction)"),
         ("other", "reading answers, lease, closing to answers"),
         ("delivery", "delivery (summary, close, DMs)"),

@@ -303,6 +303,16 @@ class HumanLabel:
 
 
 @dataclass(frozen=True)
+class ReviewWrite:
+    """A user's card for one question after a review, to store."""
+
+    user_id: str
+    card: Mapping[str, Any]
+    due_at: datetime
+    score: float
+
+
+@dataclass(frozen=True)
 class ReviewCard:
     team_id: str
     user_id: str

@@ -48,6 +48,7 @@ from bot.core.records import (
     PostKind,
     RecordResult,
     ReviewCard,
+    ReviewWrite,
     Schedule,
     TopicMastery,
     User,
@@ -266,6 +267,8 @@ class ProcessRepository(Protocol):
 class OutboxRepository(Protocol):
     async def add(self, message: Outgoing, now: datetime) -> int: ...
 
+    async def add_many(self, messages: Sequence[Outgoing], now: datetime) -> list[int]: ...
+
     async def due(
         self, now: datetime, policy: LeasePolicy, limit: int = 200
     ) -> list[OutboxRow]: ...
@@ -380,6 +383,14 @@ class ReviewRepository(Protocol):
         score: float,
         now: datetime,
     ) -> ReviewCard: ...
+
+    async def cards_for_question(
+        self, team_id: str, question_id: str, user_ids: Sequence[str]
+    ) -> dict[str, dict[str, Any]]: ...
+
+    async def save_many(
+        self, team_id: str, question_id: str, reviews: Sequence[ReviewWrite], now: datetime
+    ) -> None: ...
 
     async def due(self, team_id: str, user_id: str, now: datetime, limit: int = 5) -> list[str]: ...
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.core.records import AnswerToRecord, GradeWrite, RecordResult, ReviewCard
+from bot.core.records import AnswerToRecord, GradeWrite, RecordResult, ReviewCard, ReviewWrite
 from bot.core.review import review
 from bot.core.scoring import points_for_post
 from bot.grading import Grade
@@ -52,3 +52,19 @@ async def review_card(
         score=score,
         now=now,
     )
+
+
+async def review_cards(
+    uow: UnitOfWork,
+    team_id: str,
+    question_id: str,
+    scores: Sequence[tuple[str, float]],
+    now: datetime,
+) -> None:
+    """`review_card` for many users of one question (a reveal): one read, one write."""
+    cards = await uow.reviews.cards_for_question(team_id, question_id, [u for u, _ in scores])
+    writes = []
+    for user_id, score in scores:
+        reviewed = review(cards.get(user_id), score, now)
+        writes.append(ReviewWrite(user_id, reviewed.card, reviewed.due_at, score))
+    await uow.reviews.save_many(team_id, question_id, writes, now)

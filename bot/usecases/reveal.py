@@ -18,11 +18,12 @@ from enum import Enum
 from bot.core.leases import reveal_key
 from bot.core.ranking import RevealResult, rank_results
 from bot.core.records import Post
+from bot.core.scoring import points_for_post
 from bot.grading import Grade, grade
 from bot.slack.blocks import daily as daily_blocks
 from bot.slack.blocks import practice as practice_blocks
 from bot.usecases.deps import Deps, dm_message, post_message, update_message
-from bot.usecases.recording import review_card, store_grades
+from bot.usecases.recording import review_cards, store_grades
 from questionbank.models import Question
 
 log = logging.getLogger("mlquiz.reveal")
@@ -44,7 +45,8 @@ class RevealTimings:
 
     answers: int = 0
     grading: float = 0.0
-    storing: float = 0.0
+    building: float = 0.0  # the summary, the closed post and every feedback DM
+    storing: float = 0.0  # the one write transaction
 
 
 @dataclass
@@ -128,57 +130,69 @@ async def _reveal(
     started = time.perf_counter()
     now = deps.now()
     assert post.message_ts is not None
+    # Every message is built before the write transaction opens: building a thousand
+    # DMs is CPU work, and while a write transaction is open nobody else can write
+    # (acks wait on the inbox's commit). The transaction only writes.
+    points = {
+        answer_id: points_for_post(result.score, post.difficulty, post.kind)
+        for answer_id, _, result in graded
+    }
+    results = rank_results(
+        RevealResult(
+            user_id=user_id,
+            covered=sum(1 for p in result.key_points if p.status == "covered"),
+            total=len(result.key_points),
+            score=result.score,
+            points=points[answer_id],
+        )
+        for answer_id, user_id, result in graded
+    )
+    messages = [
+        post_message(
+            post.team_id,
+            f"reveal-summary:{post.id}",
+            post.channel_id,
+            daily_blocks.reveal_summary(question, results),
+            thread_ts=post.message_ts,
+        ),
+        update_message(
+            post.team_id,
+            f"reveal-close:{post.id}",
+            post.channel_id,
+            post.message_ts,
+            daily_blocks.closed_post(question, participants=len(graded)),
+        ),
+    ]
+    for index, (answer_id, user_id, result) in enumerate(graded, start=1):
+        feedback = practice_blocks.graded_feedback(
+            question, result, points=points[answer_id], answer_id=answer_id
+        )
+        messages.append(dm_message(post.team_id, f"feedback:{answer_id}", user_id, feedback))
+        if index % GRADES_BETWEEN_YIELDS == 0:
+            await asyncio.sleep(0)
+    timings.building = time.perf_counter() - started
+    started = time.perf_counter()
     async with deps.storage.transaction() as uow:
         if not await uow.posts.mark_revealed(post.id, now):
             raise RevealAborted(post.id)
-        points = await store_grades(
+        stored = await store_grades(
             uow, [(answer_id, result) for answer_id, _, result in graded], now
         )
-        results = rank_results(
-            RevealResult(
-                user_id=user_id,
-                covered=sum(1 for p in result.key_points if p.status == "covered"),
-                total=len(result.key_points),
-                score=result.score,
-                points=points[answer_id],
-            )
-            for answer_id, user_id, result in graded
+        if stored != points:
+            # The messages show these points: never store others (one rule, the core's).
+            raise RuntimeError(f"post {post.id}: points differ from the stored ones")
+        await review_cards(
+            uow, post.team_id, question.id, [(u, result.score) for _, u, result in graded], now
         )
-        await uow.outbox.add(
-            post_message(
-                post.team_id,
-                f"reveal-summary:{post.id}",
-                post.channel_id,
-                daily_blocks.reveal_summary(question, results),
-                thread_ts=post.message_ts,
-            ),
-            now,
-        )
-        await uow.outbox.add(
-            update_message(
-                post.team_id,
-                f"reveal-close:{post.id}",
-                post.channel_id,
-                post.message_ts,
-                daily_blocks.closed_post(question, participants=len(graded)),
-            ),
-            now,
-        )
-        for answer_id, user_id, result in graded:
-            await review_card(uow, post.team_id, user_id, question.id, result.score, now)
-            feedback = practice_blocks.graded_feedback(
-                question, result, points=points[answer_id], answer_id=answer_id
-            )
-            await uow.outbox.add(
-                dm_message(post.team_id, f"feedback:{answer_id}", user_id, feedback), now
-            )
+        await uow.outbox.add_many(messages, now)
         await uow.leases.finish(key, owner=owner, now=now)
     timings.storing = time.perf_counter() - started
     log.info(
-        "revealed post %d: %d answers, grading %.3fs, storing %.3fs",
+        "revealed post %d: %d answers, grading %.3fs, building %.3fs, storing %.3fs",
         post.id,
         timings.answers,
         timings.grading,
+        timings.building,
         timings.storing,
     )
     return timings

@@ -47,6 +47,7 @@ from bot.core.records import (
     PostKind,
     RecordResult,
     ReviewCard,
+    ReviewWrite,
     Schedule,
     TopicMastery,
     User,
@@ -890,6 +891,9 @@ class FakeOutbox:
         self.s = state
         self.noted = noted  # told each new message id (the storage tells listeners)
 
+    async def add_many(self, messages: Sequence[Outgoing], now: datetime) -> list[int]:
+        return [await self.add(message, now) for message in messages]
+
     async def add(self, message: Outgoing, now: datetime) -> int:
         existing = await self.by_key(message.key)
         if existing is not None:
@@ -1275,6 +1279,30 @@ class FakeReviews:
         record = ReviewCard(team_id, user_id, question_id, due_at, reviews, score, now)
         self.s.cards[(team_id, user_id, question_id)] = StoredCard(dict(card), record)
         return record
+
+    async def cards_for_question(
+        self, team_id: str, question_id: str, user_ids: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        found = {}
+        for user_id in user_ids:
+            stored = self.s.cards.get((team_id, user_id, question_id))
+            if stored is not None:
+                found[user_id] = dict(stored.card)
+        return found
+
+    async def save_many(
+        self, team_id: str, question_id: str, reviews: Sequence[ReviewWrite], now: datetime
+    ) -> None:
+        for r in reviews:
+            await self.save(
+                team_id,
+                r.user_id,
+                question_id,
+                card=r.card,
+                due_at=r.due_at,
+                score=r.score,
+                now=now,
+            )
 
     async def due(self, team_id: str, user_id: str, now: datetime, limit: int = 5) -> list[str]:
         return [c.question_id for c in self._mine(team_id, user_id) if c.due_at <= now][:limit]

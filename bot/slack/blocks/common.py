@@ -28,10 +28,14 @@ MESSAGE_BLOCK_LIMIT = 50
 def render(blocks: Iterable[Block]) -> list[dict[str, Any]]:
     rendered = [block.to_dict() for block in blocks]
     if len(rendered) > MESSAGE_BLOCK_LIMIT:
-        # Keep the head and say so, rather than have Slack reject the whole message.
-        more = context("…more than fits in one message.").to_dict()
-        rendered = [*rendered[: MESSAGE_BLOCK_LIMIT - 1], more]
+        rendered = render_limited(rendered)
     return rendered
+
+
+def render_limited(rendered: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep the head and say so, rather than have Slack reject the whole message."""
+    more = context("…more than fits in one message.").to_dict()
+    return [*rendered[: MESSAGE_BLOCK_LIMIT - 1], more]
 
 
 def header(text: str) -> HeaderBlock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from slack_sdk.models.blocks import InputBlock, PlainTextInputElement
@@ -10,6 +11,7 @@ from slack_sdk.models.views import View
 from bot.grading import Grade, feedback
 from bot.slack.blocks import ids
 from bot.slack.blocks.common import (
+    MESSAGE_BLOCK_LIMIT,
     Message,
     actions,
     button,
@@ -19,6 +21,7 @@ from bot.slack.blocks.common import (
     long_sections,
     percent,
     render,
+    render_limited,
     section,
 )
 from bot.slack.text import escape, quote, truncate
@@ -135,14 +138,24 @@ def graded_feedback(
     blocks.append(section("*Key points*\n" + "\n".join(feedback_lines(grade))))
     if grade.flags:
         blocks.append(context(*feedback.flag_lines(grade, escape=escape)[:5]))
-    blocks += [
-        divider(),
-        section("*Expected answer*"),
-        *long_sections(escape(question.expected_answer)),
-    ]
     buttons = [button("Another question", ids.ANOTHER_QUESTION, _another_value(question))]
     if answer_id is not None:
         buttons.append(button("I think I was right", ids.APPEAL_BUTTON, str(answer_id)))
-    blocks.append(actions(*buttons))
     text = f"Graded {percent(grade.score)}: {question.title}"
-    return Message(text=text, blocks=render(blocks))
+    rendered = [
+        *render(blocks),
+        *_expected_answer_blocks(question.id, question.expected_answer),
+        *render([actions(*buttons)]),
+    ]
+    if len(rendered) > MESSAGE_BLOCK_LIMIT:
+        rendered = render_limited(rendered)
+    return Message(text=text, blocks=rendered)
+
+
+@functools.lru_cache(maxsize=256)
+def _expected_answer_blocks(_question_id: str, expected_answer: str) -> tuple[dict[str, Any], ...]:
+    # The same for every answerer of a question: a reveal sends it in a thousand DMs,
+    # and rendering Block Kit models is most of what building each DM costs.
+    return tuple(
+        render([divider(), section("*Expected answer*"), *long_sections(escape(expected_answer))])
+    )

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.core.leases import LeasePolicy
 from bot.core.records import OutboxRow, OutboxStatus, Outgoing
@@ -23,47 +24,73 @@ from bot.storage.sqlite.util import json_list
 PROBLEM_STATUSES = ("failed", "undeliverable", "expired")
 
 
+# Messages per INSERT: 15 parameters each, well under SQLite's limit of variables.
+ADD_CHUNK = 200
+
+
+def _columns(message: Outgoing, stamp: str) -> list[Any]:
+    body = json.dumps(
+        {"text": message.text, "blocks": list(message.blocks), "reaction": message.reaction},
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return [
+        message.team_id,
+        message.key,
+        message.action,
+        message.channel_id,
+        message.user_id,
+        message.thread_ts,
+        message.target_ts,
+        message.target_key,
+        message.url,
+        body,
+        message.subject,
+        stamp,
+        None if message.expires_at is None else to_db(message.expires_at),
+        stamp,
+        stamp,
+    ]
+
+
 class OutboxRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def add(self, message: Outgoing, now: datetime) -> int:
         """Record a message to send; the same key again is the same message (its id)."""
-        body = json.dumps(
-            {"text": message.text, "blocks": list(message.blocks), "reaction": message.reaction},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        return (await self.add_many([message], now))[0]
+
+    async def add_many(self, messages: Sequence[Outgoing], now: datetime) -> list[int]:
+        """Record messages in a few multi-row statements (a reveal's thousand DMs);
+        their ids in order. A key already recorded is that message."""
+        ids: list[int] = []
         stamp = to_db(now)
-        row = await self.db.fetchone(
-            "INSERT INTO outbox (team_id, key, action, channel_id, user_id, thread_ts,"
-            " target_ts, target_key, url, body, subject, not_before, expires_at, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (key) DO NOTHING RETURNING id",
-            (
-                message.team_id,
-                message.key,
-                message.action,
-                message.channel_id,
-                message.user_id,
-                message.thread_ts,
-                message.target_ts,
-                message.target_key,
-                message.url,
-                body,
-                message.subject,
-                stamp,
-                None if message.expires_at is None else to_db(message.expires_at),
-                stamp,
-                stamp,
-            ),
-        )
-        if row is not None:
-            self.db.after_commit("outbox", int(row[0]))
-            return int(row[0])
-        existing = await self.db.fetchone("SELECT id FROM outbox WHERE key = ?", (message.key,))
-        assert existing is not None
-        return int(existing[0])
+        for start in range(0, len(messages), ADD_CHUNK):
+            chunk = messages[start : start + ADD_CHUNK]
+            values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            params: list[Any] = []
+            for message in chunk:
+                params += _columns(message, stamp)
+            rows = await self.db.fetchall(
+                "INSERT INTO outbox (team_id, key, action, channel_id, user_id, thread_ts,"
+                " target_ts, target_key, url, body, subject, not_before, expires_at,"
+                f" created_at, updated_at) VALUES {values}"
+                " ON CONFLICT (key) DO NOTHING RETURNING id, key",
+                params,
+            )
+            new = {row[1]: int(row[0]) for row in rows}
+            for message_id in new.values():
+                self.db.after_commit("outbox", message_id)
+            missing = [m.key for m in chunk if m.key not in new]
+            if missing:
+                found = await self.db.fetchall(
+                    "SELECT key, id FROM outbox WHERE key IN (SELECT value FROM json_each(?))",
+                    (json_list(missing),),
+                )
+                new |= {row[0]: int(row[1]) for row in found}
+            ids += [new[m.key] for m in chunk]
+        return ids
 
     async def due(self, now: datetime, policy: LeasePolicy, limit: int = 200) -> list[OutboxRow]:
         """Messages to send now: pending and due, or left `sending` by a dead process."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.core.records import ReviewCard
+from bot.core.records import ReviewCard, ReviewWrite
 from bot.storage.sqlite.database import Database
 from bot.storage.sqlite.timestamps import from_db, from_db_required, to_db
+from bot.storage.sqlite.util import json_list
 
 
 class ReviewRepository:
@@ -55,6 +56,41 @@ class ReviewRepository:
         )
         assert stored is not None
         return _card(stored)
+
+    async def cards_for_question(
+        self, team_id: str, question_id: str, user_ids: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The stored cards of these users for one question (a reveal's answerers)."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, card FROM review_cards WHERE team_id = ? AND question_id = ?"
+            " AND user_id IN (SELECT value FROM json_each(?))",
+            (team_id, question_id, json_list(user_ids)),
+        )
+        return {row[0]: dict(json.loads(row[1])) for row in rows}
+
+    async def save_many(
+        self, team_id: str, question_id: str, reviews: Sequence[ReviewWrite], now: datetime
+    ) -> None:
+        """Store many users' reviewed cards for one question in one statement."""
+        await self.db.executemany(
+            "INSERT INTO review_cards (team_id, user_id, question_id, card, due_at, reviews,"
+            " last_score, last_review) VALUES (?, ?, ?, ?, ?, 1, ?, ?)"
+            " ON CONFLICT (team_id, user_id, question_id) DO UPDATE SET card = excluded.card,"
+            " due_at = excluded.due_at, reviews = reviews + 1,"
+            " last_score = excluded.last_score, last_review = excluded.last_review",
+            [
+                (
+                    team_id,
+                    r.user_id,
+                    question_id,
+                    json.dumps(dict(r.card)),
+                    to_db(r.due_at),
+                    r.score,
+                    to_db(now),
+                )
+                for r in reviews
+            ],
+        )
 
     async def due(self, team_id: str, user_id: str, now: datetime, limit: int = 5) -> list[str]:
         """Question ids due at `now`, most overdue first."""
