@@ -17,6 +17,9 @@ WIDTH = 78
 
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+# <!date^1772523000^{date_short_pretty} at {time}|2026-03-03 07:30 UTC>: a client shows the
+# time in the reader's zone; a terminal has no reader's zone, so it shows the fallback.
+_DATE = re.compile(r"<!date\^[^|<>]*\|([^<>]*)>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")
 _BARE_LINK = re.compile(r"<((?:https?|mailto):[^<>]+)>")
@@ -40,6 +43,7 @@ def text_of(obj: Any) -> str:
     if obj.get("type") == "mrkdwn":
         text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
         text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+        text = _DATE.sub(lambda m: m.group(1), text)
         text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
         text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
         text = _BARE_LINK.sub(lambda m: m.group(1), text)

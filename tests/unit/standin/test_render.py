@@ -124,3 +124,8 @@ def test_render_view_lists_the_options_of_choice_inputs():
     text = render_view(view)
     assert "radio_buttons: ( ) Hire  ( ) Pass" in text
     assert "multi_static_select: [ ] Ml" in text
+
+
+def test_a_slack_date_shows_its_fallback():
+    text = "Debrief <!date^1772534700^{date_short_pretty} at {time}|2026-03-03 10:45 UTC> · <!here>"
+    assert text_of({"type": "mrkdwn", "text": text}) == "Debrief 2026-03-03 10:45 UTC · @here"
