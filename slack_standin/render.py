@@ -80,6 +80,18 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     return lines
 
 
+def _packed(lead: str, items: list[str], indent: str = "    ") -> list[str]:
+    """`lead`, then `items` two spaces apart: a long list is broken between items only."""
+    lines = [lead]
+    for n, item in enumerate(items):
+        gap = " " if n == 0 else "  "
+        if len(lines[-1]) + len(gap) + len(item) > WIDTH and n > 0:
+            lines.append(indent + item)
+        else:
+            lines[-1] += gap + item
+    return lines
+
+
 def _element_label(element: dict[str, Any], number: int | None) -> str:
     kind = element.get("type")
     label = text_of(element.get("text")) or text_of(element.get("placeholder")) or kind or "?"
@@ -161,9 +173,7 @@ def render_blocks(blocks: list[dict] | None, *, start: int = 1) -> str:
                 mark = (
                     "[ ]" if element.get("type") in ("checkboxes", "multi_static_select") else "( )"
                 )
-                lines.append(
-                    f"  {element.get('type', '')}: " + "  ".join(f"{mark} {o}" for o in options)
-                )
+                lines += _packed(f"  {element.get('type', '')}:", [f"{mark} {o}" for o in options])
             else:
                 lines.append(f"  [{'_' * 20}] {hint}" + ("  (multi-line)" if multiline else ""))
             if block.get("hint"):
