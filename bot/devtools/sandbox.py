@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.core.records import Post
 from bot.slack.blocks.ids import ANSWER_BUTTON
 from bot.usecases.deps import Deps
+from slack_standin.blockkit import iter_elements
 from slack_standin.harness import LocalWorkspace, Person
 from slack_standin.render import buttons as find_buttons
 from slack_standin.render import render_blocks, render_view, text_of
@@ -389,7 +390,19 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
 
 
 def _located(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The numbered elements, with the options of a menu (to pick one by number)."""
+    elements = [
+        element
+        for block, element in iter_elements(blocks)
+        if element.get("type") != "image" and block.get("type") != "input"
+    ]
     return [
-        {"number": b.number, "action_id": b.action_id, "value": b.value, "text": b.text}
+        {
+            "number": b.number,
+            "action_id": b.action_id,
+            "value": b.value,
+            "text": b.text,
+            "options": elements[b.number - 1].get("options"),
+        }
         for b in find_buttons(blocks)
     ]
