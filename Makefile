@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/storage.py --scale 0.05
 	$(BIN)/python bench/ack.py
 	$(BIN)/python bench/reveal.py
+	$(BIN)/python bench/panels.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

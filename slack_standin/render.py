@@ -17,6 +17,9 @@ WIDTH = 78
 
 _USER = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+# <!date^1772523000^{date_short_pretty} at {time}|2026-03-03 07:30 UTC>: a client shows the
+# time in the reader's zone; a terminal has no reader's zone, so it shows the fallback.
+_DATE = re.compile(r"<!date\^[^|<>]*\|([^<>]*)>")
 _SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 _LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")
 _BARE_LINK = re.compile(r"<((?:https?|mailto):[^<>]+)>")
@@ -40,6 +43,7 @@ def text_of(obj: Any) -> str:
     if obj.get("type") == "mrkdwn":
         text = _USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
         text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+        text = _DATE.sub(lambda m: m.group(1), text)
         text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
         text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
         text = _BARE_LINK.sub(lambda m: m.group(1), text)
@@ -73,6 +77,18 @@ def _wrap(text: str, indent: str = "") -> list[str]:
             paragraph, WIDTH - len(indent), replace_whitespace=False, drop_whitespace=True
         )
         lines += [indent + line for line in wrapped] or [indent.rstrip()]
+    return lines
+
+
+def _packed(lead: str, items: list[str], indent: str = "    ") -> list[str]:
+    """`lead`, then `items` two spaces apart: a long list is broken between items only."""
+    lines = [lead]
+    for n, item in enumerate(items):
+        gap = " " if n == 0 else "  "
+        if len(lines[-1]) + len(gap) + len(item) > WIDTH and n > 0:
+            lines.append(indent + item)
+        else:
+            lines[-1] += gap + item
     return lines
 
 
@@ -157,9 +173,7 @@ def render_blocks(blocks: list[dict] | None, *, start: int = 1) -> str:
                 mark = (
                     "[ ]" if element.get("type") in ("checkboxes", "multi_static_select") else "( )"
                 )
-                lines.append(
-                    f"  {element.get('type', '')}: " + "  ".join(f"{mark} {o}" for o in options)
-                )
+                lines += _packed(f"  {element.get('type', '')}:", [f"{mark} {o}" for o in options])
             else:
                 lines.append(f"  [{'_' * 20}] {hint}" + ("  (multi-line)" if multiline else ""))
             if block.get("hint"):

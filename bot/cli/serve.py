@@ -47,10 +47,16 @@ async def _sandbox(settings: Settings) -> None:
 
 
 @click.command()
-def demo() -> None:
-    """Run a scripted offline session with three simulated users and print it."""
+@click.option(
+    "--panel",
+    is_flag=True,
+    help="An interview panel instead: the form, plan, kits, reminders, scorecards, "
+    "packet, decision and purge.",
+)
+def demo(panel: bool) -> None:
+    """Run a scripted offline session with simulated users and print it."""
     from bot.devtools.demo import run_demo
 
     settings = load_settings()
     configure_logging("WARNING", settings.log_format)
-    asyncio.run(run_demo(settings))
+    asyncio.run(run_demo(settings, panel=panel))

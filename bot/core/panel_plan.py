@@ -93,13 +93,15 @@ class Plan:
 def eligible(bank: Sequence[Question], request: PlanRequest) -> list[Question]:
     """Questions this panel may ask: for interviews, at the level, new to the candidate."""
     allowed = set(LEVEL_DIFFICULTIES[request.level])
+    asked, held = request.asked_before, request.held
+    # `q.for_interview`, spelled out: this runs over the whole bank on every plan.
     return [
         q
         for q in bank
-        if q.for_interview
-        and q.difficulty in allowed
-        and q.id not in request.asked_before
-        and q.id not in request.held
+        if q.difficulty in allowed
+        and q.use is not Use.practice
+        and q.id not in asked
+        and q.id not in held
     ]
 
 
@@ -115,6 +117,22 @@ def _preference(q: Question, request: PlanRequest, noise: float) -> tuple[float,
     )
 
 
+def _ranked(
+    pool: Sequence[Question], request: PlanRequest, noise: Sequence[float]
+) -> list[Question]:
+    """`pool` sorted by `_preference` (with `noise[i]` for `pool[i]`), its keys built
+    with the lookups hoisted out of the loop: a plan sorts the whole eligible pool."""
+    fit = {d: n for n, d in enumerate(LEVEL_DIFFICULTIES[request.level])}
+    exposure = request.exposure
+    interview = Use.interview
+    keys = [
+        (0 if q.use is interview else 1, fit[q.difficulty], exposure.get(q.id, 0), chance)
+        for q, chance in zip(pool, noise, strict=True)
+    ]
+    order = sorted(range(len(pool)), key=keys.__getitem__)
+    return [pool[i] for i in order]
+
+
 def plan_panel(bank: Sequence[Question], request: PlanRequest, rng: random.Random) -> Plan:
     if not request.seats:
         raise PlanningError("a panel needs interviewers")
@@ -126,30 +144,43 @@ def plan_panel(bank: Sequence[Question], request: PlanRequest, rng: random.Rando
     if not pool:
         raise PlanningError("no interview question fits this level")
     noise = {q.id: rng.random() for q in pool}
-    ranked = sorted(pool, key=lambda q: _preference(q, request, noise[q.id]))
+    ranked = _ranked(pool, request, [noise[q.id] for q in pool])
     focus = list(dict.fromkeys(request.focus_topics))
     left = {s.interviewer: max(0, s.minutes - SLACK_MINUTES) for s in request.seats}
     chosen: dict[str, list[PlannedQuestion]] = {s.interviewer: [] for s in request.seats}
-    used: set[str] = set()
+    # Every choice is the first unused question in `ranked` that fits: the scans below
+    # walk positions in that order, over the whole pool or over one focus topic's
+    # questions only, and stop at once when no question is short enough.
+    minutes = [q.minutes for q in ranked]
+    taken = [False] * len(ranked)
+    everything = list(range(len(ranked)))
+    on_topic: dict[str, list[int]] = {t: [] for t in focus}
+    for at, q in enumerate(ranked):
+        for t in q.topics:
+            if t in on_topic:
+                on_topic[t].append(at)
+    shortest = min(minutes)
 
     def covers(who: str, topic: str) -> bool:
         return any(topic in q.topics for q in chosen[who])
 
-    def take(who: str, question: Question) -> None:
-        used.add(question.id)
-        left[who] -= question.minutes
+    def take(who: str, position: int) -> None:
+        question = ranked[position]
+        taken[position] = True
+        left[who] -= minutes[position]
         chosen[who].append(
             PlannedQuestion(
                 question.id, question.minutes, tuple(t for t in focus if t in question.topics)
             )
         )
 
-    def best_for(who: str, topic: str | None) -> Question | None:
-        for question in ranked:
-            if question.id in used or question.minutes > left[who]:
-                continue
-            if topic is None or topic in question.topics:
-                return question
+    def best_for(who: str, topic: str | None) -> int | None:
+        room = left[who]
+        if room < shortest:
+            return None
+        for position in everything if topic is None else on_topic[topic]:
+            if not taken[position] and minutes[position] <= room:
+                return position
         return None
 
     # Coverage first: round after round, each focus topic gains one more interviewer,
@@ -161,20 +192,20 @@ def plan_panel(bank: Sequence[Question], request: PlanRequest, rng: random.Rando
             for who in sorted(chosen, key=lambda w: (-left[w], w)):
                 if covers(who, topic):
                     continue
-                question = best_for(who, topic)
-                if question is not None:
-                    take(who, question)
+                position = best_for(who, topic)
+                if position is not None:
+                    take(who, position)
                     break
     # Then fill each interview's remaining time: focus topics first, then anything.
     progress = True
     while progress:
         progress = False
         for who in sorted(chosen, key=lambda w: (-left[w], w)):
-            question = next(
-                (q for q in (best_for(who, t) for t in focus) if q is not None), None
-            ) or best_for(who, None)
-            if question is not None:
-                take(who, question)
+            position = next((p for p in (best_for(who, t) for t in focus) if p is not None), None)
+            if position is None:
+                position = best_for(who, None)
+            if position is not None:
+                take(who, position)
                 progress = True
     plan = Plan({w: tuple(qs) for w, qs in chosen.items()}, ())
     return replace(plan, shortfalls=tuple(shortfalls(plan, focus, pool, request)))

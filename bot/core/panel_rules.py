@@ -71,8 +71,12 @@ def rating_anchors(question: Question) -> tuple[Anchor, ...]:
     """1-4 anchors generated from the rubric: no required point -> 1, some -> 2, all
     -> 3, all plus strong signals -> 4."""
     points = anchor_points(question)
-    names = "; ".join(p.text for p in points)
-    signals = "; ".join(question.strong_answer_signals[:3]) or "depth beyond the key points"
+    # Each part is a sentence of the bank's ending in a full stop; joined, they end in one.
+    names = "; ".join(_clause(p.text) for p in points)
+    signals = (
+        "; ".join(_clause(s) for s in question.strong_answer_signals[:3])
+        or "depth beyond the key points"
+    )
     several = len(points) > 1
     return (
         Anchor(1, "Not shown", f"None of: {names}."),
@@ -84,6 +88,10 @@ def rating_anchors(question: Question) -> tuple[Anchor, ...]:
         Anchor(3, "Solid", f"All of: {names}."),
         Anchor(4, "Strong", f"All of those, plus: {signals}."),
     )
+
+
+def _clause(text: str) -> str:
+    return text.strip().rstrip(".")
 
 
 def suggested_rating(question: Question, shown: Iterable[str]) -> int:

@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 Say = Callable[[str], None]
 
 
-async def run_demo(settings: Settings, say: Say = print) -> Sandbox:
+async def run_demo(settings: Settings, say: Say = print, *, panel: bool = False) -> None:
+    """The practice and channel session, or (`panel`) an interview panel."""
+    if panel:
+        from bot.devtools.panel_demo import run_panel_demo
+
+        await run_panel_demo(settings, say)
+        return
+    await _run_session(settings, say)
+
+
+async def _run_session(settings: Settings, say: Say) -> Sandbox:
     with tempfile.TemporaryDirectory(prefix="mlquiz-demo-") as tmp:
         demo_settings = settings.model_copy(update={"database_path": Path(tmp) / "demo.db"})
         sandbox = Sandbox(demo_settings, rng=random.Random(7), run_scheduler=False)

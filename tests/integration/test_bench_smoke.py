@@ -1,4 +1,4 @@
-"""The reveal and storage benchmarks run end to end at a tiny size, so an API change
+"""The reveal, storage and panel benchmarks run end to end at a tiny size, so an API change
 that breaks them fails here instead of at the next `make bench`. No figure is checked:
 this is not a benchmark, only proof that each still measures what it says."""
 
@@ -39,3 +39,14 @@ def test_storage_bench_builds_measures_and_records():
     assert report["queries"]["user_stats"]["median_ms"] > 0
     assert report["record"]["answers"] == 1000
     assert report["record"]["repository_record_per_s"] > 0
+
+
+def test_panels_bench_plans_both_ways_and_builds_packets():
+    report = run_bench("panels.py", "--bank", "150", "--runs", "3")
+    assert report["bank"]["questions"] == 150
+    for key in ("plan", "naive", "eligible_filter", "packet"):
+        assert report[key]["runs"] == 3 and report[key]["median_ms"] > 0, key
+    failures = report["coverage_failures"]
+    assert failures["topics_checked"] == 3 * report["panel"]["focus_topics"]
+    assert 0 <= failures["plan_topics_under_two"] <= failures["topics_checked"]
+    assert report["ratios"]["plan_vs_naive_median"] > 0

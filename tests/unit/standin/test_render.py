@@ -124,3 +124,30 @@ def test_render_view_lists_the_options_of_choice_inputs():
     text = render_view(view)
     assert "radio_buttons: ( ) Hire  ( ) Pass" in text
     assert "multi_static_select: [ ] Ml" in text
+
+
+def test_a_slack_date_shows_its_fallback():
+    text = "Debrief <!date^1772534700^{date_short_pretty} at {time}|2026-03-03 10:45 UTC> · <!here>"
+    assert text_of({"type": "mrkdwn", "text": text}) == "Debrief 2026-03-03 10:45 UTC · @here"
+
+
+def test_a_long_list_of_options_wraps_between_options():
+    many = [
+        {"text": {"type": "plain_text", "text": f"Topic number {n}"}, "value": str(n)}
+        for n in range(12)
+    ]
+    view = {
+        "type": "modal",
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "t",
+                "label": {"type": "plain_text", "text": "Topics"},
+                "element": {"type": "checkboxes", "action_id": "t", "options": many},
+            }
+        ],
+    }
+    lines = render_view(view).splitlines()[2:]
+    assert len(lines) > 1 and all(len(line) <= 78 for line in lines)
+    assert lines[0].startswith("  checkboxes: [ ] Topic number 0  [ ] Topic number 1")
+    assert all(line.startswith("    [ ] Topic number") for line in lines[1:])
