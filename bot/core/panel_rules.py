@@ -14,6 +14,7 @@ from enum import Enum
 from zoneinfo import ZoneInfo
 
 from questionbank.models import KeyPoint, Question
+from questionbank.topics import topic_label
 
 # Letters and digits that cannot be misread for one another (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -228,10 +229,12 @@ def packet(
     cards: Sequence[CardSummary],
     focus_topics: Sequence[str],
     required_points: Mapping[str, Sequence[str]],
+    titles: Mapping[str, str] | None = None,
 ) -> Packet:
     """Recommendations counted, the topic x interviewer matrix, and what to talk about:
     ratings two apart on a topic, a yes/no split, topics rated by fewer than two, and
-    required key points nobody saw evidence for."""
+    required key points nobody saw evidence for (questions named by `titles`)."""
+    titles = titles or {}
     interviewers = [c.interviewer for c in cards]
     distribution = Counter(c.recommendation for c in cards)
     matrix = [(topic, [c.topic_ratings.get(topic) for c in cards]) for topic in focus_topics]
@@ -248,14 +251,18 @@ def packet(
             findings.append(
                 Finding(
                     "apart",
-                    f"{topic}: ratings {min(given)} and {max(given)} are two or more apart "
+                    f"{topic_label(topic)}: ratings {min(given)} and {max(given)} are two or "
+                    "more apart "
                     f"({' '.join(f'<@{u}>' for u in low)} vs "
                     f"{' '.join(f'<@{u}>' for u in high)}).",
                 )
             )
         if len(given) < 2:
             findings.append(
-                Finding("thin_topic", f"{topic}: rated by {len(given)} interviewer(s), not two.")
+                Finding(
+                    "thin_topic",
+                    f"{topic_label(topic)}: rated by {len(given)} interviewer(s), not two.",
+                )
             )
     shown = {
         qid: set().union(*(c.shown_points.get(qid, frozenset()) for c in cards))
@@ -267,7 +274,8 @@ def packet(
             findings.append(
                 Finding(
                     "unseen_point",
-                    f"Nobody saw evidence for a required point of `{qid}`: " + "; ".join(missing),
+                    f"Nobody saw evidence for a required point of “{titles.get(qid, qid)}”: "
+                    + "; ".join(missing),
                 )
             )
     majority = "yes" if yes > no else "no" if no > yes else None

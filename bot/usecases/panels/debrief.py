@@ -34,10 +34,12 @@ log = logging.getLogger("mlquiz.panels")
 def build_packet(deps: Deps, view: PanelView, cards: list[Scorecard]) -> Packet:
     """The packet of the cards that are in (pure apart from the bank lookups)."""
     required: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
     for planned in view.questions:
         question = deps.bank.get(planned.question_id)
         if question is not None:
             required[question.id] = [p.text for p in anchor_points(question)]
+            titles[question.id] = question.title
     summaries = [
         CardSummary(
             interviewer=c.interviewer_id,
@@ -48,7 +50,7 @@ def build_packet(deps: Deps, view: PanelView, cards: list[Scorecard]) -> Packet:
         )
         for c in cards
     ]
-    return packet(summaries, view.panel.focus_topics, required)
+    return packet(summaries, view.panel.focus_topics, required, titles)
 
 
 async def _readable(
