@@ -61,6 +61,7 @@ async def check(deps: Deps, submission: ViewSubmission) -> dict[str, str]:
         return await create.check_form(
             deps,
             submission.team_id,
+            submission.user_id,
             form_from_modal(submission.values),
             candidate_code_given=_code(submission),
         )

@@ -19,7 +19,7 @@ from bot.slack.parser.panels import panel_ref, parse_panel_line
 from bot.slack.text import escape
 from bot.usecases.deps import Deps, ReplyTo, reply, reply_in
 from bot.usecases.panels import shown
-from bot.usecases.panels.access import load
+from bot.usecases.panels.access import load, member_view
 from bot.usecases.profiles import user_tz
 from questionbank.topics import topic_label
 
@@ -124,21 +124,26 @@ async def _people_problems(deps: Deps, team_id: str, form: PanelForm) -> dict[st
 
 
 async def check_form(
-    deps: Deps, team_id: str, form: PanelForm, *, candidate_code_given: str = ""
+    deps: Deps, team_id: str, user_id: str, form: PanelForm, *, candidate_code_given: str = ""
 ) -> dict[str, str]:
     """Every problem with the form, by field; empty when it can be planned."""
     now = deps.now()
     found = problems(form, now=now, known_topics=interview_topics(deps))
+    asked: set[str] = set()
+    if candidate_code_given:
+        # A later round for the same candidate: their earlier questions are never
+        # planned again, and their name comes along, so only a member of the earlier
+        # panel may name it; anyone else hears what an unknown code gets.
+        code = panel_ref(candidate_code_given)
+        earlier = (
+            await member_view(deps, team_id, user_id, code) if isinstance(code, str) else None
+        )
+        if earlier is None:
+            found["code"] = "No earlier panel of yours has that candidate code."
+        else:
+            async with deps.storage.reading() as uow:
+                asked = await uow.panels.asked_before(team_id, earlier.panel.code)
     async with deps.storage.reading() as uow:
-        asked: set[str] = set()
-        if candidate_code_given:
-            # A later round for the same candidate: their earlier questions are never
-            # planned again.
-            code = panel_ref(candidate_code_given)
-            if not isinstance(code, str) or code not in await uow.panels.codes(team_id):
-                found["code"] = "No earlier panel has that candidate code."
-            else:
-                asked = await uow.panels.asked_before(team_id, code)
         exposure = await uow.panels.exposure(team_id)
     if not found:
         request = _request(form, asked, exposure)
@@ -185,7 +190,9 @@ async def new_from_line(
         form = PanelForm(**{**form.__dict__, "starts_at": starts.astimezone(ZoneInfo("UTC"))})
     found = dict(parsed.problems)
     if not found:
-        found = await check_form(deps, team_id, form, candidate_code_given=_code_option(rest))
+        found = await check_form(
+            deps, team_id, user_id, form, candidate_code_given=_code_option(rest)
+        )
     if found:
         await reply(deps, reply_to, plain(problems_text(found)))
         return None
@@ -212,7 +219,7 @@ async def new_from_modal(
 ) -> Panel | None:
     """A modal submission that passed its checks before the ack: checked once more
     (time went by, the bank may have changed), then created."""
-    found = await check_form(deps, team_id, form, candidate_code_given=code)
+    found = await check_form(deps, team_id, user_id, form, candidate_code_given=code)
     if found:
         await reply(deps, reply_to, plain(problems_text(found)))
         return None
