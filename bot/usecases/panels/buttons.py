@@ -68,7 +68,7 @@ async def check(deps: Deps, submission: ViewSubmission) -> dict[str, str]:
     if submission.callback_id == ids.SCORECARD_MODAL:
         return await scorecards.check_submission(deps, submission)
     if submission.callback_id == ids.DECISION_MODAL:
-        return debrief.decision_problems(submission)
+        return await debrief.check_decision(deps, submission)
     return {}
 
 
