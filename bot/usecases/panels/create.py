@@ -12,7 +12,7 @@ from bot.core.panel_form import PanelForm, default_debrief, problems
 from bot.core.panel_plan import PlanningError, PlanRequest, Seat, plan_panel, unknown_topics
 from bot.core.panel_records import Panel, PanelQuestion
 from bot.core.panel_rules import candidate_code, next_working_morning
-from bot.ports.slack import NotFound, SlackError, TriggerExpired
+from bot.ports.slack import NotFound, SlackError, TriggerExpired, Undeliverable
 from bot.slack.blocks import panels as blocks
 from bot.slack.blocks import plain
 from bot.slack.parser.panels import panel_ref, parse_panel_line
@@ -98,7 +98,9 @@ async def _people_problems(deps: Deps, team_id: str, form: PanelForm) -> dict[st
     async def look(user: str) -> str | None:
         try:
             profile = await gateway.profile(user)
-        except NotFound:
+        except (NotFound, Undeliverable):
+            # users.info answers user_not_found, which the gateway types as
+            # undeliverable (it is a DM failure elsewhere): nobody of that id is here.
             return "is not in this workspace"
         except SlackError:
             return None  # Slack is slow or down: the worker checks again
