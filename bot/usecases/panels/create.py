@@ -8,7 +8,7 @@ import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.core.panel_form import PanelForm, default_debrief, problems
+from bot.core.panel_form import MAX_INTERVIEWERS, PanelForm, default_debrief, problems
 from bot.core.panel_plan import PlanningError, PlanRequest, Seat, plan_panel, unknown_topics
 from bot.core.panel_records import Panel, PanelQuestion
 from bot.core.panel_rules import candidate_code, next_working_morning
@@ -89,7 +89,8 @@ async def _people_problems(deps: Deps, team_id: str, form: PanelForm) -> dict[st
     """People who cannot sit on a panel: unknown, deactivated or bots."""
     gateway = deps.slack.gateway_for(team_id)
     roles = {
-        "interviewers": list(form.interviewers),
+        # At most a panel's worth is looked up (more is an error of its own).
+        "interviewers": list(form.interviewers[:MAX_INTERVIEWERS]),
         "hiring_manager": [form.hiring_manager] if form.hiring_manager else [],
         "coordinator": [form.coordinator] if form.coordinator else [],
     }
@@ -160,8 +161,10 @@ async def check_form(
                     "No interview question fits in "
                     f"{form.minutes} minutes for {', '.join(f'<@{w}>' for w in empty)}."
                 )
-    if "interviewers" not in found:
-        found |= await _people_problems(deps, team_id, form)
+    # People who cannot sit on a panel are reported whatever else is wrong, next to
+    # what their field already says, so one submission shows every problem.
+    for field, problem in (await _people_problems(deps, team_id, form)).items():
+        found[field] = f"{found[field]} {problem}" if field in found else problem
     return found
 
 
