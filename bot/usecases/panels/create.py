@@ -138,9 +138,7 @@ async def check_form(
         # planned again, and their name comes along, so only a member of the earlier
         # panel may name it; anyone else hears what an unknown code gets.
         code = panel_ref(candidate_code_given)
-        earlier = (
-            await member_view(deps, team_id, user_id, code) if isinstance(code, str) else None
-        )
+        earlier = await member_view(deps, team_id, user_id, code) if isinstance(code, str) else None
         if earlier is None:
             found["code"] = "No earlier panel of yours has that candidate code."
         else:
