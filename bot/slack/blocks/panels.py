@@ -326,8 +326,8 @@ def kit_redacted(panel: Panel, interview: Interview) -> Message:
     blocks = [
         header(f"Interview kit · {panel.code}"),
         section(
-            f"Your interview for *{panel.role}* was {_when(interview.starts_at)}. The rubric "
-            "was removed from this message so it no longer turns up in Slack search."
+            f"Your interview for *{escape(panel.role)}* was {_when(interview.starts_at)}. "
+            "The rubric was removed from this message so it no longer turns up in Slack search."
         ),
         actions(button("Open my scorecard", ids.PANEL_SCORECARD, str(panel.id), style="primary")),
     ]
