@@ -6,6 +6,7 @@ admins only."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from bot.slack.blocks import ids
@@ -14,6 +15,8 @@ from tests.e2e.panels.panel_helpers import (
     COORDINATOR,
     HIRING_MANAGER,
     INTERVIEWERS,
+    add_panel_people,
+    confirm_plan,
     fill_scorecard,
     interviews_of,
     latest_with,
@@ -156,3 +159,22 @@ async def test_partial_packet_labelled_edit_redacted_kits_and_retention(sandbox,
     for who in INTERVIEWERS:
         assert sandbox.standin.message(sandbox.dm(who), kits[who]["ts"]) is None, who
     assert sandbox.standin.channel_info(room)["is_archived"]
+
+
+async def test_the_redacted_kit_echoes_the_role_escaped(sandbox, clock):
+    add_panel_people(sandbox)
+    await sandbox.command(
+        COORDINATOR,
+        f'panel new "<!channel> *ML* Engineer" senior <@{BAYES}> <@{CLARA}> '
+        f"hm=<@{HIRING_MANAGER}> topics=probability start=2026-03-03T10:00",
+    )
+    async with sandbox.app.storage.reading() as uow:
+        [draft] = await uow.panels.for_member(sandbox.team_id, COORDINATOR)
+    panel = await confirm_plan(sandbox, draft)
+    kit = latest_with(sandbox, BAYES, ids.PANEL_KNEW)
+    clock.set((await interviews_of(sandbox, panel.id))[CLARA].ends_at + timedelta(days=2))
+    await sandbox.tick()
+    redacted = sandbox.standin.message(sandbox.dm(BAYES), kit["ts"])
+    shown = json.dumps(redacted["blocks"])
+    assert "rubric was removed" in flat(message_text(redacted))
+    assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown
