@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -325,8 +326,8 @@ def kit_redacted(panel: Panel, interview: Interview) -> Message:
     blocks = [
         header(f"Interview kit · {panel.code}"),
         section(
-            f"Your interview for *{panel.role}* was {_when(interview.starts_at)}. The rubric "
-            "was removed from this message so it no longer turns up in Slack search."
+            f"Your interview for *{escape(panel.role)}* was {_when(interview.starts_at)}. "
+            "The rubric was removed from this message so it no longer turns up in Slack search."
         ),
         actions(button("Open my scorecard", ids.PANEL_SCORECARD, str(panel.id), style="primary")),
     ]
@@ -641,11 +642,14 @@ def decision_message(panel: Panel, decision: str, *, against_majority: bool, by:
 
 
 def reminder_message(panel: Panel, interview: Interview, kind: str) -> Message:
+    # The morning reminder comes on the next working day, which after a Friday
+    # interview is a Monday: the day is named, in the interviewer's zone.
+    day = interview.starts_at.astimezone(ZoneInfo(interview.tz)).strftime("%A")
     when = {
         "end": "Your interview just ended",
         "hour": "An hour ago you interviewed",
         "four_hours": "A few hours ago you interviewed",
-        "morning": "Good morning: yesterday you interviewed",
+        "morning": f"Good morning: on {day} you interviewed",
     }.get(kind, "You interviewed")
     blocks = [
         section(

@@ -41,7 +41,9 @@ NEEDS_PANEL = tuple(a for a in PANEL_ACTIONS if a not in ("new", "list", "help")
 OPENS_MODAL = ("scorecard", "decide", "show", "debrief")
 _CODE = re.compile(r"(?:C-?)?([A-Z0-9]{5})")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_KEYS = ("hm", "coordinator", "topics", "start", "minutes", "debrief", "level", "role")
+# `code=` names an earlier round's candidate code; the use case reads it (the form has
+# no field for it).
+_KEYS = ("hm", "coordinator", "topics", "start", "minutes", "debrief", "level", "role", "code")
 _KEY_ALIASES = {
     "hiring_manager": "hm",
     "manager": "hm",

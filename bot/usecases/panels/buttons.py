@@ -61,13 +61,14 @@ async def check(deps: Deps, submission: ViewSubmission) -> dict[str, str]:
         return await create.check_form(
             deps,
             submission.team_id,
+            submission.user_id,
             form_from_modal(submission.values),
             candidate_code_given=_code(submission),
         )
     if submission.callback_id == ids.SCORECARD_MODAL:
         return await scorecards.check_submission(deps, submission)
     if submission.callback_id == ids.DECISION_MODAL:
-        return debrief.decision_problems(submission)
+        return await debrief.check_decision(deps, submission)
     return {}
 
 

@@ -8,18 +8,18 @@ import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from bot.core.panel_form import PanelForm, default_debrief, problems
+from bot.core.panel_form import MAX_INTERVIEWERS, PanelForm, default_debrief, problems
 from bot.core.panel_plan import PlanningError, PlanRequest, Seat, plan_panel, unknown_topics
 from bot.core.panel_records import Panel, PanelQuestion
 from bot.core.panel_rules import candidate_code, next_working_morning
-from bot.ports.slack import NotFound, SlackError, TriggerExpired
+from bot.ports.slack import NotFound, SlackError, TriggerExpired, Undeliverable
 from bot.slack.blocks import panels as blocks
 from bot.slack.blocks import plain
 from bot.slack.parser.panels import panel_ref, parse_panel_line
 from bot.slack.text import escape
 from bot.usecases.deps import Deps, ReplyTo, reply, reply_in
 from bot.usecases.panels import shown
-from bot.usecases.panels.access import load
+from bot.usecases.panels.access import load, member_view
 from bot.usecases.profiles import user_tz
 from questionbank.topics import topic_label
 
@@ -89,7 +89,8 @@ async def _people_problems(deps: Deps, team_id: str, form: PanelForm) -> dict[st
     """People who cannot sit on a panel: unknown, deactivated or bots."""
     gateway = deps.slack.gateway_for(team_id)
     roles = {
-        "interviewers": list(form.interviewers),
+        # At most a panel's worth is looked up (more is an error of its own).
+        "interviewers": list(form.interviewers[:MAX_INTERVIEWERS]),
         "hiring_manager": [form.hiring_manager] if form.hiring_manager else [],
         "coordinator": [form.coordinator] if form.coordinator else [],
     }
@@ -98,7 +99,9 @@ async def _people_problems(deps: Deps, team_id: str, form: PanelForm) -> dict[st
     async def look(user: str) -> str | None:
         try:
             profile = await gateway.profile(user)
-        except NotFound:
+        except (NotFound, Undeliverable):
+            # users.info answers user_not_found, which the gateway types as
+            # undeliverable (it is a DM failure elsewhere): nobody of that id is here.
             return "is not in this workspace"
         except SlackError:
             return None  # Slack is slow or down: the worker checks again
@@ -124,21 +127,24 @@ async def _people_problems(deps: Deps, team_id: str, form: PanelForm) -> dict[st
 
 
 async def check_form(
-    deps: Deps, team_id: str, form: PanelForm, *, candidate_code_given: str = ""
+    deps: Deps, team_id: str, user_id: str, form: PanelForm, *, candidate_code_given: str = ""
 ) -> dict[str, str]:
     """Every problem with the form, by field; empty when it can be planned."""
     now = deps.now()
     found = problems(form, now=now, known_topics=interview_topics(deps))
+    asked: set[str] = set()
+    if candidate_code_given:
+        # A later round for the same candidate: their earlier questions are never
+        # planned again, and their name comes along, so only a member of the earlier
+        # panel may name it; anyone else hears what an unknown code gets.
+        code = panel_ref(candidate_code_given)
+        earlier = await member_view(deps, team_id, user_id, code) if isinstance(code, str) else None
+        if earlier is None:
+            found["code"] = "No earlier panel of yours has that candidate code."
+        else:
+            async with deps.storage.reading() as uow:
+                asked = await uow.panels.asked_before(team_id, earlier.panel.code)
     async with deps.storage.reading() as uow:
-        asked: set[str] = set()
-        if candidate_code_given:
-            # A later round for the same candidate: their earlier questions are never
-            # planned again.
-            code = panel_ref(candidate_code_given)
-            if not isinstance(code, str) or code not in await uow.panels.codes(team_id):
-                found["code"] = "No earlier panel has that candidate code."
-            else:
-                asked = await uow.panels.asked_before(team_id, code)
         exposure = await uow.panels.exposure(team_id)
     if not found:
         request = _request(form, asked, exposure)
@@ -153,8 +159,10 @@ async def check_form(
                     "No interview question fits in "
                     f"{form.minutes} minutes for {', '.join(f'<@{w}>' for w in empty)}."
                 )
-    if "interviewers" not in found:
-        found |= await _people_problems(deps, team_id, form)
+    # People who cannot sit on a panel are reported whatever else is wrong, next to
+    # what their field already says, so one submission shows every problem.
+    for field, problem in (await _people_problems(deps, team_id, form)).items():
+        found[field] = f"{found[field]} {problem}" if field in found else problem
     return found
 
 
@@ -185,7 +193,9 @@ async def new_from_line(
         form = PanelForm(**{**form.__dict__, "starts_at": starts.astimezone(ZoneInfo("UTC"))})
     found = dict(parsed.problems)
     if not found:
-        found = await check_form(deps, team_id, form, candidate_code_given=_code_option(rest))
+        found = await check_form(
+            deps, team_id, user_id, form, candidate_code_given=_code_option(rest)
+        )
     if found:
         await reply(deps, reply_to, plain(problems_text(found)))
         return None
@@ -212,7 +222,7 @@ async def new_from_modal(
 ) -> Panel | None:
     """A modal submission that passed its checks before the ack: checked once more
     (time went by, the bank may have changed), then created."""
-    found = await check_form(deps, team_id, form, candidate_code_given=code)
+    found = await check_form(deps, team_id, user_id, form, candidate_code_given=code)
     if found:
         await reply(deps, reply_to, plain(problems_text(found)))
         return None

@@ -153,6 +153,20 @@ async def open_decision(
         log.warning("views.open for a decision failed: %s", exc.code)
 
 
+async def check_decision(deps: Deps, submission: ViewSubmission) -> dict[str, str]:
+    """Problems to show in the decision modal before the ack. A submission from anyone
+    but the hiring manager (a forged one) is refused there, not dropped in silence
+    after the modal closed as if it had been recorded."""
+    view = await member_view(
+        deps, submission.team_id, submission.user_id, submission.private_metadata
+    )
+    if view is None:
+        return {"decision": NOT_FOUND}
+    if not may_decide(submission.user_id, view.members):
+        return {"decision": "Only the hiring manager records the decision."}
+    return decision_problems(submission)
+
+
 def decision_problems(submission: ViewSubmission) -> dict[str, str]:
     decision = submission.values.get("decision.decision", "")
     reason = submission.values.get("reason.reason", "")

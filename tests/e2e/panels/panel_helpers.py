@@ -8,6 +8,7 @@ from typing import Any
 from bot.core.panel_records import Panel
 from bot.slack.blocks import ids
 from slack_standin.render import buttons as find_buttons
+from tests.e2e.helpers import message_text
 
 COORDINATOR = "U0ADA"  # ada, an admin, runs the panel
 INTERVIEWERS = ["U0BAYES", "U0CLARA", "U0DAN"]
@@ -51,7 +52,12 @@ async def panel_record(sandbox, panel_id: int) -> Panel:
 
 
 def form_values(
-    sandbox, starts: datetime, *, minutes: str = "45", debrief: datetime | None = None
+    sandbox,
+    starts: datetime,
+    *,
+    minutes: str = "45",
+    debrief: datetime | None = None,
+    topics: list[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     return {
         "role": {"role": "ML Engineer"},
@@ -60,14 +66,14 @@ def form_values(
         "interviewers": {"interviewers": INTERVIEWERS},
         "hiring_manager": {"hiring_manager": HIRING_MANAGER},
         "coordinator": {"coordinator": COORDINATOR},
-        "topics": {"topics": interview_topics(sandbox)},
+        "topics": {"topics": topics or interview_topics(sandbox)},
         "starts": {"starts": int(starts.timestamp())},
         "minutes": {"minutes": minutes},
         "debrief": {"debrief": int((debrief or starts + timedelta(hours=4)).timestamp())},
     }
 
 
-async def new_panel(sandbox, clock) -> Panel:
+async def new_panel(sandbox, clock, *, topics: list[str] | None = None) -> Panel:
     """Open the modal with `/mlquiz panel new`, submit it, return the draft."""
     await sandbox.command(COORDINATOR, "panel new")
     view = sandbox.standin.open_views(COORDINATOR)[-1]
@@ -76,7 +82,7 @@ async def new_panel(sandbox, clock) -> Panel:
     # Interviews of 45 minutes back to back: the last ends 2h15 after the first starts.
     debrief = starts + timedelta(hours=3, minutes=15)
     response = await sandbox.submit_modal(
-        COORDINATOR, form_values(sandbox, starts, debrief=debrief)
+        COORDINATOR, form_values(sandbox, starts, debrief=debrief, topics=topics)
     )
     assert response.status == 200
     assert not sandbox.standin.open_views(COORDINATOR), response.json()
@@ -118,3 +124,85 @@ def first_option(message: dict[str, Any], action_id: str) -> str:
             if element.get("action_id") == action_id:
                 return str(element["options"][0]["value"])
     raise LookupError(action_id)
+
+
+PANEL_TABLES = (
+    "panels",
+    "panel_candidates",
+    "panel_interviews",
+    "panel_questions",
+    "panel_scorecards",
+    "panel_question_ratings",
+    "panel_scorecard_history",
+    "panel_reminders",
+    "panel_decisions",
+    "panel_access_log",
+    "question_exposure",
+    "candidate_questions",
+    "panel_settings",
+    "panel_purge_receipts",
+)
+
+
+async def panel_rows(sandbox) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every panel table: compare two of these to prove nothing changed."""
+    db = sandbox.app.storage.db
+    return {
+        table: [tuple(row) for row in await db.fetchall(f"SELECT * FROM {table} ORDER BY 1")]
+        for table in PANEL_TABLES
+    }
+
+
+async def confirm_plan(sandbox, panel: Panel) -> Panel:
+    """The coordinator confirms the draft: kits go out, the panel is live."""
+    plan = latest_with(sandbox, COORDINATOR, ids.PANEL_CONFIRM)
+    assert plan is not None
+    await sandbox.press(
+        COORDINATOR, ids.PANEL_CONFIRM, channel_id=sandbox.dm(COORDINATOR), message_ts=plan["ts"]
+    )
+    live = await panel_record(sandbox, panel.id)
+    assert live.status == "live"
+    return live
+
+
+async def live_panel(sandbox, clock, *, topics: list[str] | None = None) -> Panel:
+    add_panel_people(sandbox)
+    return await confirm_plan(sandbox, await new_panel(sandbox, clock, topics=topics))
+
+
+async def planned_ids(sandbox, panel_id: int) -> set[str]:
+    async with sandbox.app.storage.reading() as uow:
+        return {q.question_id for q in await uow.panels.questions(panel_id)}
+
+
+async def press_as(
+    sandbox,
+    user_id: str,
+    action_id: str,
+    message: dict[str, Any],
+    channel_id: str,
+    value: str | None = None,
+) -> Any:
+    """`user_id` presses a button of a message that may be in someone else's DM (a
+    payload built from what is on that screen, `value` forged if given)."""
+    payload = sandbox.driver.build_block_actions(
+        user_id, action_id, value, channel_id=channel_id, message_ts=message["ts"]
+    )
+    response = await sandbox.driver.send_interaction(payload)
+    await sandbox.settle()
+    return response
+
+
+def view_text(view: dict[str, Any]) -> str:
+    return message_text({"blocks": view.get("blocks") or []})
+
+
+async def interviews_of(sandbox, panel_id: int) -> dict[str, Any]:
+    """The panel's scheduled interviews by interviewer."""
+    async with sandbox.app.storage.reading() as uow:
+        return {i.interviewer_id: i for i in await uow.panels.interviews(panel_id)}
+
+
+async def reminders_of(sandbox, panel_id: int) -> list[Any]:
+    async with sandbox.app.storage.reading() as uow:
+        return await uow.panels.reminders(panel_id)
