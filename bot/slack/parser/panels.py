@@ -41,7 +41,8 @@ NEEDS_PANEL = tuple(a for a in PANEL_ACTIONS if a not in ("new", "list", "help")
 OPENS_MODAL = ("scorecard", "decide", "show", "debrief")
 _CODE = re.compile(r"(?:C-?)?([A-Z0-9]{5})")
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_KEYS = ("hm", "coordinator", "topics", "start", "minutes", "debrief", "level", "role")
+# `code=` (a later round's earlier candidate code) is read by the use case itself.
+_KEYS = ("hm", "coordinator", "topics", "start", "minutes", "debrief", "level", "role", "code")
 _KEY_ALIASES = {
     "hiring_manager": "hm",
     "manager": "hm",
