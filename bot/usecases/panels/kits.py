@@ -20,6 +20,7 @@ from bot.usecases.deps import Deps, ReplyTo, reply, reply_in
 from bot.usecases.panels import shown
 from bot.usecases.panels.access import NOT_FOUND, PanelView, load, member_view
 from bot.usecases.panels.progress import refresh_progress
+from bot.usecases.panels.rooms import invite_to_room
 from bot.usecases.profiles import user_tz
 
 log = logging.getLogger("mlquiz.panels")
@@ -306,6 +307,9 @@ async def replace_interviewer(
         await reply_in(
             uow, reply_to, plain(f"<@{new}> replaces <@{old}> on *{view.panel.code}*."), now
         )
+    if view.panel.status == "live":
+        # After the commit: Slack is never awaited inside a transaction.
+        await invite_to_room(deps, view.panel, [new])
 
 
 async def move_interview(
