@@ -64,7 +64,15 @@ from bot.core.records import (
     Workspace,
 )
 from bot.core.scoring import is_ranked
-from bot.ports.slack import Found, Message, Posted, Profile, SlackError, UnknownWorkspace
+from bot.ports.slack import (
+    Found,
+    Message,
+    NotFound,
+    Posted,
+    Profile,
+    SlackError,
+    UnknownWorkspace,
+)
 from bot.usecases.deps import Deps
 from questionbank.loader import Bank, load_bank
 from questionbank.models import DIFFICULTY_NAMES
@@ -2262,6 +2270,7 @@ class FakeGateway:
         self.profiles: dict[str, Profile] = {}
         self.posted: list[PostedMessage] = []  # what Slack holds, for find_by_key
         self.channels_made: set[str] = set()
+        self.unknown_users: set[str] = set()
         self._serial = 0
 
     @property
@@ -2284,11 +2293,23 @@ class FakeGateway:
         return [call.params for call in self.calls if call.method == method]
 
     def add_user(
-        self, user_id: str, name: str | None = None, *, tz: str | None = "UTC", admin: bool = False
+        self,
+        user_id: str,
+        name: str | None = None,
+        *,
+        tz: str | None = "UTC",
+        admin: bool = False,
+        deleted: bool = False,
+        is_bot: bool = False,
     ) -> Profile:
-        profile = Profile(user_id, name or user_id.lower(), tz, admin)
+        profile = Profile(user_id, name or user_id.lower(), tz, admin, deleted, is_bot)
         self.profiles[user_id] = profile
         return profile
+
+    def remove_user(self, user_id: str) -> None:
+        """Slack no longer knows this user: `profile` raises `NotFound`."""
+        self.profiles.pop(user_id, None)
+        self.unknown_users.add(user_id)
 
     def slack_has(self, channel: str, key: str, thread_ts: str | None = None) -> Found:
         """A message with this key is in Slack already (an earlier attempt landed)."""
@@ -2355,6 +2376,8 @@ class FakeGateway:
 
     async def profile(self, user: str) -> Profile:
         self._called("profile", user=user)
+        if user in self.unknown_users:
+            raise NotFound("user_not_found")
         return self.profiles.get(user) or Profile(user, user.lower(), "UTC", False)
 
     async def find_user(self, name: str) -> Profile | None:
