@@ -1754,7 +1754,10 @@ class FakePanels:
         interview = self.s.panel_interviews.get(interview_id)
         if interview is not None:
             self._set_interview(
-                interview_id, starts_at=starts_at, kit_version=interview.kit_version + 1
+                interview_id,
+                starts_at=starts_at,
+                kit_version=interview.kit_version + 1,
+                kit_redacted=False,
             )
 
     async def set_kit_redacted(self, interview_id: int) -> None:

@@ -254,8 +254,10 @@ class PanelRepository:
         )
 
     async def move_interview(self, interview_id: int, starts_at: datetime) -> None:
+        """A new time is a new kit (its rubric shown again, to be removed after it)."""
         await self.db.execute(
-            "UPDATE panel_interviews SET starts_at = ?, kit_version = kit_version + 1 WHERE id = ?",
+            "UPDATE panel_interviews SET starts_at = ?, kit_version = kit_version + 1,"
+            " kit_redacted = 0 WHERE id = ?",
             (to_db(starts_at), interview_id),
         )
 

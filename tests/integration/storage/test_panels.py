@@ -319,12 +319,17 @@ async def test_a_replaced_interview_and_its_questions_drop_out(storage):
     assert [p.id for p in await read(storage, "for_member", TEAM, "UHM")] == [panel.id]
 
 
-async def test_moving_an_interview_bumps_its_kit_version(storage):
+async def test_moving_an_interview_makes_a_new_kit(storage):
     panel = await new_panel(storage, status="live")
     interview = await add_interview(storage, panel)
+    await write(storage, "set_kit_redacted", interview.id)
     await write(storage, "move_interview", interview.id, T0 + timedelta(days=1))
     moved = await read(storage, "get_interview", interview.id)
-    assert (moved.starts_at, moved.kit_version) == (T0 + timedelta(days=1), 2)
+    assert (moved.starts_at, moved.kit_version, moved.kit_redacted) == (
+        T0 + timedelta(days=1),
+        2,
+        False,
+    )
 
 
 def _question(interview_id, question_id):

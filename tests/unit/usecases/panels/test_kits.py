@@ -382,3 +382,24 @@ async def test_a_replacement_before_the_room_exists_is_invited_with_everyone(dep
     assert await rooms.open_room(deps, await current(deps, panel.id), deps.leases)
     (invite,) = gateway.calls_to("invite")
     assert "UD" in invite["users"] and "UA" not in invite["users"]
+
+
+async def test_an_interview_moved_after_its_rubric_was_removed_gets_a_kit_redacted_anew(
+    deps, clock
+):
+    panel = await live(deps)
+    seat = await interview_of(deps, panel, "UA")
+    clock.set(seat.ends_at + timedelta(hours=24))
+    assert await kits.redact_kits(deps) == 1
+    await move(deps, panel, "<@UA>", "2024-03-08T09:00")  # the candidate comes back
+    moved = await interview_of(deps, panel, "UA")
+    assert not moved.kit_redacted
+    (resent,) = [k for k in dms(deps, "UA", "kit:") if k.key.endswith(":v2")]
+    assert "Key points" in text_of(resent)
+    await show(deps, panel, "UA")
+    assert last_reply(deps, "UA") == f"Interview kit {panel.code}"
+    clock.set(moved.ends_at + timedelta(hours=24))
+    assert await kits.redact_kits(deps) == 3  # the moved one, and the others' by now
+    assert (await interview_of(deps, panel, "UA")).kit_redacted
+    (removed,) = edits_of(deps, f"kit:{panel.id}:{seat.id}:v2")
+    assert "Key points" not in text_of(removed)
