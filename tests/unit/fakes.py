@@ -1675,7 +1675,7 @@ class FakePanels:
             interview = self.s.panel_interviews[stored.question.interview_id]
             if (
                 panel.team_id == team_id
-                and panel.status in ("draft", "live", "decided", "closed")
+                and panel.status in ("draft", "live", "decided", "closed", "purged")
                 and (panel.status in ("draft", "live") or interview.starts_at >= since)
             ):
                 held.add(stored.question.question_id)

@@ -344,16 +344,23 @@ async def test_held_questions_are_those_of_open_panels_and_recent_interviews(sto
     closed = await new_panel(storage, "C-CLOSD", status="closed")
     old = await new_panel(storage, "C-OLDER", status="closed")
     other = await new_panel(storage, "C-THEIR", team="T2", status="live")
+    purged = await new_panel(storage, "C-PURGE", status="closed")
     for panel, question, starts in (
         (live, "q-live", T0 - timedelta(days=90)),
         (closed, "q-recent", T0 - timedelta(days=3)),
         (old, "q-old", T0 - timedelta(days=40)),
         (other, "q-theirs", T0),
+        (purged, "q-purged", T0 - timedelta(days=3)),
     ):
         interview = await add_interview(storage, panel, starts=starts)
         await write(storage, "set_questions", panel.id, interview.id, [_question(0, question)])
+    await write(storage, "purge", purged, "UCO", T0, {})
     since = T0 - timedelta(days=30)
-    assert await read(storage, "held_questions", TEAM, since) == {"q-live", "q-recent"}
+    assert await read(storage, "held_questions", TEAM, since) == {
+        "q-live",
+        "q-recent",
+        "q-purged",  # a purge does not cut the guard period short
+    }
     assert await read(storage, "held_questions", "T2", since) == {"q-theirs"}
 
 

@@ -13,6 +13,7 @@ from bot.core.panel_records import PanelQuestion, PanelSettings
 from bot.core.schedule import RevealAfter, ScheduleSpec
 from bot.slack.parser.commands import AskArgs
 from bot.usecases import admin, posting, practice
+from bot.usecases.panels import purge
 from bot.usecases.panels.guard import held_out
 from questionbank.loader import Bank
 from questionbank.models import Use
@@ -80,6 +81,15 @@ async def test_an_open_panels_questions_are_held_however_long_ago(deps, clock, s
 async def test_a_finished_panels_questions_are_held_for_the_guard_period(deps, clock, status):
     await hold(deps, ["q1"], status=status, starts=T0)
     clock.set(T0 + timedelta(days=30))
+    assert await held(deps) == {"q1"}
+    clock.set(T0 + timedelta(days=30, seconds=1))
+    assert await held(deps) == set()
+
+
+async def test_a_purge_does_not_cut_the_guard_period_short(deps, clock):
+    panel = await hold(deps, ["q1"], status="closed", starts=T0)
+    clock.set(T0 + timedelta(days=3))
+    await purge.purge(deps, panel, by="UCO")
     assert await held(deps) == {"q1"}
     clock.set(T0 + timedelta(days=30, seconds=1))
     assert await held(deps) == set()
