@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.ports.slack import TriggerExpired
+from bot.usecases import info
 from bot.usecases.panels import views
 from tests.unit.builders import fake
 from tests.unit.fakes import TEAM
@@ -143,3 +144,12 @@ async def test_admins_see_the_team_alphabetically_never_ranked(deps, clock, gate
     assert "Team calibration* (admins only; alphabetical, not a ranking)" in team
     assert team.index("<@UA>") < team.index("<@UB>") < team.index("<@UC>")
     assert "Team calibration" not in await home(deps, HIRING_MANAGER, admin=False)
+
+
+async def test_app_home_carries_the_panel_part(deps, gateway):
+    await live(deps)
+    await info.publish_home(deps, team_id=TEAM, user_id="UA")
+    await info.publish_home(deps, team_id=TEAM, user_id=OUTSIDER)
+    mine, theirs = (str(c["view"]) for c in gateway.calls_to("publish_home"))
+    assert "Interview panels" in mine and "My interviews" in mine
+    assert "Interview panels" not in theirs
