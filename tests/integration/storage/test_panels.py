@@ -627,3 +627,37 @@ async def test_forget_sent_before_keeps_panel_messages(storage):
     assert await outbox(storage, "by_key", "fresh") is not None
     assert await outbox(storage, "by_key", "reply") is None
     assert await outbox(storage, "by_key", "delete:kit") is None
+
+
+# -- what members and the scheduler read ----------------------------------------------------
+
+
+async def test_member_views_and_the_schedulers_lists(storage):
+    older = await new_panel(storage, "C-OLDER", status="live")
+    draft = await new_panel(storage, "C-DRAFT", now=T0 + timedelta(hours=1))
+    decided = await new_panel(storage, "C-DECID", now=T0 + timedelta(hours=2), status="decided")
+    late = await add_interview(storage, older, "UA", starts=T0 + timedelta(hours=5))
+    early = await add_interview(storage, decided, "UA", starts=T0 + timedelta(hours=3))
+    await add_interview(storage, draft, "UA")
+    declined = await add_interview(storage, older, "UB")
+    await write(storage, "set_interview_status", declined.id, "did_not_interview")
+    assert [p.id for p in await read(storage, "for_member", TEAM, "UA")] == [
+        decided.id,
+        draft.id,
+        older.id,
+    ]  # newest first
+    assert [p.id for p in await read(storage, "for_member", TEAM, "UB")] == [older.id]
+    assert [i.id for i in await read(storage, "interviews_for", TEAM, "UA")] == [early.id, late.id]
+    assert await read(storage, "interviews_for", TEAM, "UB") == []  # did not interview
+    async with storage.reading() as uow:
+        assert [p.id for p in await uow.panels.in_status(("decided", "live"))] == [
+            older.id,
+            decided.id,
+        ]
+    await write(storage, "log_access", older, "UHM", "packet", T0)
+    await write(storage, "log_access", older, "UA", "panel", T0 + timedelta(minutes=1))
+    await write(storage, "log_access", draft, "UA", "panel", T0)
+    assert await read(storage, "access_log", older.id) == [
+        ("UHM", "packet", T0),
+        ("UA", "panel", T0 + timedelta(minutes=1)),
+    ]
