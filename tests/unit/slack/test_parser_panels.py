@@ -174,6 +174,8 @@ def test_mentions_round_trip(user, label):
         ("-3", None),
         ("seven", "C-SEVEN"),  # any five letters or digits may be a code
         ("six", None),
+        ("¹", None),  # a digit to str.isdigit, not to int()
+        ("١٢", None),
     ],
 )
 def test_a_panel_is_named_by_its_id_or_its_code(text, ref):
@@ -291,6 +293,7 @@ def test_a_full_line():
         ("ML mins=30", "minutes", 30),
         ("ML length=thirty", "minutes", 0),
         ("ML minutes=9999", "minutes", 0),
+        ("ML minutes=⁴⁵", "minutes", 0),
         ("ML", "minutes", 45),
         ("ML", "starts_at", None),
         ("ML", "candidate_name", ""),
@@ -433,6 +436,7 @@ def test_an_empty_modal_is_an_empty_form():
         ("minutes.minutes", "45.0", "minutes", 0),
         ("minutes.minutes", "-45", "minutes", 0),
         ("minutes.minutes", "0045", "minutes", 0),
+        ("minutes.minutes", "⁴⁵", "minutes", 0),
         ("minutes.minutes", ["45"], "minutes", 0),
         ("candidate.candidate", ["Ada"], "candidate_name", ""),
     ],

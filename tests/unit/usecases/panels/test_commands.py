@@ -11,6 +11,7 @@ from bot.usecases.panels import buttons, commands, progress
 from tests.unit.builders import fake
 from tests.unit.fakes import TEAM
 from tests.unit.panel_builders import (
+    ADMIN,
     COORDINATOR,
     HIRING_MANAGER,
     INTERVIEWERS,
@@ -199,3 +200,21 @@ async def test_an_unknown_modal_is_not_checked(deps):
     assert await buttons.check(deps, submission) == {}
     await buttons.submitted(deps, submission)
     assert fake(deps).messages() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "user", "said"),
+    [
+        ("panel show ¹", "UA", "I can't find that panel, or you are not on it."),
+        ("panel kit ²", "UA", "I can't find that panel, or you are not on it."),
+        (
+            "config panel retention_days=³",
+            ADMIN,
+            "Nothing changed. `retention_days` takes a whole number from 1 to 3650.",
+        ),
+    ],
+)
+async def test_odd_digits_get_a_friendly_answer(deps, text, user, said):
+    """Digits str.isdigit takes and int() refuses, typed by a person."""
+    await live(deps)
+    assert await run(deps, text, user=user) == said

@@ -47,7 +47,7 @@ def valid(qs, **card):
 
 def test_a_complete_card_is_parsed_in_the_kits_order(deps):
     qs = questions(deps)
-    values = valid(qs, rating="4", points=("k0", "k2", "k99", "x1", "k"), notes=" seen ")
+    values = valid(qs, rating="4", points=("k0", "k2", "k99", "x1", "k", "k¹"), notes=" seen ")
     values[f"topic:{TOPICS[1]}.topic"] = "none"
     parsed = scorecards.parse_card(values, qs, TOPICS)
     assert parsed.problems == {}

@@ -59,6 +59,7 @@ async def test_only_admins_change_panel_settings(deps):
         (("kit_redact_hours=721",), "`kit_redact_hours` takes a whole number from 1 to 720."),
         (("kit_redact_hours=-1",), "`kit_redact_hours` takes a whole number from 1 to 720."),
         (("kit_redact_hours=1.5",), "`kit_redact_hours` takes a whole number from 1 to 720."),
+        (("retention_days=³",), "`retention_days` takes a whole number from 1 to 3650."),
         (("retention=30",), "I don't know `retention=30`."),
         (("retention_day=30",), "Did you mean `retention_days`?"),
         (("retention_days",), "Did you mean `retention_days`?"),
