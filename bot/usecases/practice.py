@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from bot.core.records import AnswerIn, AnswerToRecord, Post
@@ -31,11 +31,15 @@ def topic_choices(deps: Deps) -> dict[str, str]:
     return {slug: topic_label(slug) for slug in deps.bank.topics("practice")}
 
 
-def practice_pool(deps: Deps, topic: str | None, difficulty: str | None) -> list[Question]:
-    """Practice questions of the topic (mainly about it first) and difficulty."""
+def practice_pool(
+    deps: Deps, topic: str | None, difficulty: str | None, held: Collection[str] = ()
+) -> list[Question]:
+    """Practice questions of the topic (mainly about it first) and difficulty, less
+    those `held` out by the leak guard (before choosing, so the fallback still works)."""
     pool = deps.bank.filter(
         topics=[topic] if topic else None, difficulty=difficulty, purpose="practice"
     )
+    pool = [q for q in pool if q.id not in held]
     # Questions mainly about the topic first; ones that only touch it are the fallback.
     return [q for q in pool if q.primary_topic == topic] or pool
 
@@ -64,7 +68,7 @@ async def ask(deps: Deps, *, team_id: str, user_id: str, args: AskArgs, reply_to
     async with deps.storage.reading() as uow:
         history = await uow.posts.user_history(team_id, user_id)
         held = await held_out(uow, team_id, deps.now())
-    pool = [q for q in practice_pool(deps, topic, args.difficulty) if q.id not in held]
+    pool = practice_pool(deps, topic, args.difficulty, held)
     if not pool:
         what = " ".join(filter(None, [args.difficulty, topic_label(topic) if topic else None]))
         await reply(

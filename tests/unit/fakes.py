@@ -25,7 +25,18 @@ from zoneinfo import ZoneInfo
 
 from bot.core.answer_plan import plan_answers, with_new_ids
 from bot.core.leases import LeasePolicy
-from bot.core.panel_records import PanelSettings
+from bot.core.panel_records import (
+    Decision,
+    Interview,
+    Panel,
+    PanelQuestion,
+    PanelSettings,
+    QuestionRating,
+    RatingRow,
+    Reminder,
+    Scorecard,
+    ScorecardIn,
+)
 from bot.core.periods import local_day, month_start, week_start
 from bot.core.ranking import Standing
 from bot.core.records import (
@@ -54,7 +65,15 @@ from bot.core.records import (
     Workspace,
 )
 from bot.core.scoring import is_ranked
-from bot.ports.slack import Found, Message, Posted, Profile, SlackError, UnknownWorkspace
+from bot.ports.slack import (
+    Found,
+    Message,
+    NotFound,
+    Posted,
+    Profile,
+    SlackError,
+    UnknownWorkspace,
+)
 from bot.usecases.deps import Deps
 from questionbank.loader import Bank, load_bank
 from questionbank.models import DIFFICULTY_NAMES
@@ -143,6 +162,107 @@ class StoredCard:
     record: ReviewCard
 
 
+class ConstraintError(ValueError):
+    """A write the real tables' CHECK or UNIQUE constraints refuse."""
+
+
+PANEL_STATUSES = ("draft", "live", "decided", "closed", "purged")
+PANEL_STAMPS = {"live": "confirmed_at", "closed": "closed_at", "purged": "purged_at"}
+REMINDER_KINDS = ("end", "hour", "four_hours", "morning", "escalate")
+RECOMMENDATION_VALUES = ("strong_no", "no", "yes", "strong_yes")
+DECISION_VALUES = ("hire", "no_hire", "another_round", "hold")
+SETTING_RANGES = {
+    "leak_guard_days": (0, 3650),
+    "retention_days": (1, 3650),
+    "kit_redact_hours": (1, 720),
+}
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        raise ConstraintError(what)
+
+
+def stamp(instant: datetime) -> str:
+    """As the SQLite backend stores a time (and hands it back in receipts and history)."""
+    return instant.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class StoredPanelQuestion:
+    panel_id: int
+    question: PanelQuestion
+
+
+@dataclass(frozen=True)
+class StoredScorecard:
+    team_id: str
+    card: Scorecard
+
+
+@dataclass(frozen=True)
+class StoredCardVersion:
+    body: Mapping[str, Any]
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    team_id: str
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    panel_id: int
+    team_id: str
+    user_id: str
+    what: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CandidateQuestion:
+    panel_id: int | None
+    reason: str  # "planned" | "knew"
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Exposure:
+    times: int
+    last_at: datetime
+
+
+@dataclass(frozen=True)
+class PurgeReceipt:
+    team_id: str
+    panel_id: int
+    by_user_id: str
+    at: datetime
+    summary: Mapping[str, Any]
+
+
+def card_body(card: Scorecard) -> dict[str, Any]:
+    """An earlier version of a scorecard, as the history keeps it."""
+    return {
+        "recommendation": card.recommendation,
+        "evidence": card.evidence,
+        "notes": card.notes,
+        "topic_ratings": dict(card.topic_ratings),
+        "question_ratings": [
+            {
+                "question_id": r.question_id,
+                "rating": r.rating,
+                "shown_points": list(r.shown_points),
+                "notes": r.notes,
+            }
+            for r in card.question_ratings
+        ],
+        "submitted_at": card.submitted_at.isoformat(),
+    }
+
+
 @dataclass
 class State:
     """Every table. Values are frozen records, so a shallow copy is a snapshot."""
@@ -161,8 +281,20 @@ class State:
     cards: dict[tuple[str, str, str], StoredCard] = field(default_factory=dict)
     overrides: dict[int, Override] = field(default_factory=dict)
     appeals: dict[int, Appeal] = field(default_factory=dict)
-    # Questions a live interview panel holds out of public pools, per workspace.
-    panel_held: dict[str, set[str]] = field(default_factory=dict)
+    # Interview panels, a dict per table of `bot.storage.sqlite` (migration 0007).
+    panels: dict[int, Panel] = field(default_factory=dict)
+    panel_candidates: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    panel_interviews: dict[int, Interview] = field(default_factory=dict)
+    panel_questions: dict[tuple[int, int], StoredPanelQuestion] = field(default_factory=dict)
+    panel_scorecards: dict[int, StoredScorecard] = field(default_factory=dict)
+    panel_card_history: dict[tuple[int, int], StoredCardVersion] = field(default_factory=dict)
+    panel_reminders: dict[int, Reminder] = field(default_factory=dict)
+    panel_decisions: dict[int, StoredDecision] = field(default_factory=dict)
+    panel_access: dict[int, AccessEntry] = field(default_factory=dict)
+    candidate_questions: dict[tuple[str, str, str], CandidateQuestion] = field(default_factory=dict)
+    question_exposure: dict[tuple[str, str], Exposure] = field(default_factory=dict)
+    panel_settings: dict[str, PanelSettings] = field(default_factory=dict)
+    purge_receipts: dict[int, PurgeReceipt] = field(default_factory=dict)
 
     def snapshot(self) -> State:
         return State(**{f.name: copy.copy(getattr(self, f.name)) for f in dataclasses.fields(self)})
@@ -431,6 +563,18 @@ class FakePosts:
             ),
             None,
         )
+
+    async def by_messages(
+        self, team_id: str, messages: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], Post]:
+        wanted = set(messages)
+        return {
+            (p.channel_id, p.message_ts): p
+            for p in self.s.posts.values()
+            if p.team_id == team_id
+            and p.message_ts is not None
+            and (p.channel_id, p.message_ts) in wanted
+        }
 
     async def for_slot(self, schedule_id: int, slot_date: date) -> Post | None:
         return next(
@@ -1088,6 +1232,9 @@ class FakeInbox:
         self._set(row, status="done", done_at=now, error=None)
         return True
 
+    async def done_many(self, row_ids: Sequence[int], now: datetime) -> int:
+        return sum([await self.done(row_id, now) for row_id in sorted(set(row_ids))])
+
     async def retry_later(self, row_id: int, *, error: str, not_before: datetime) -> None:
         row = self.s.inbox.get(row_id)
         if row is not None and row.status == "working":
@@ -1400,42 +1547,590 @@ class FakeFeedback:
         return sorted(found, key=lambda a: (a.created_at, a.id))
 
 
-# -- unit of work and storage ----------------------------------------------------------
+# -- interview panels ---------------------------------------------------------------------
 
 
 class FakePanels:
-    """The part of the panel repository the practice use cases read (the leak guard)."""
+    """The panel repository over the `State` tables, following
+    `bot.storage.sqlite.panels` statement by statement: the same conditional updates,
+    upserts, orderings and constraint checks."""
 
     def __init__(self, state: State) -> None:
         self.s = state
 
-    async def settings(self, team_id: str) -> PanelSettings:
-        return PanelSettings(team_id)
+    # -- panels ----------------------------------------------------------------------
+
+    def _set_panel(self, panel: Panel, **changes: Any) -> None:
+        self.s.panels[panel.id] = replace(panel, **changes)
+
+    async def create(
+        self,
+        team_id: str,
+        *,
+        code: str,
+        role: str,
+        level: str,
+        coordinator_id: str,
+        hiring_manager_id: str,
+        focus_topics: Sequence[str],
+        debrief_at: datetime,
+        created_by: str,
+        candidate_name: str | None,
+        now: datetime,
+    ) -> Panel:
+        check(level in ("junior", "mid", "senior", "staff"), f"level {level!r}")
+        check(
+            all((p.team_id, p.code) != (team_id, code) for p in self.s.panels.values()),
+            f"UNIQUE panels (team_id, code): {code}",
+        )
+        panel = Panel(
+            id=next_id(self.s.panels),
+            team_id=team_id,
+            code=code,
+            role=role,
+            level=level,
+            coordinator_id=coordinator_id,
+            hiring_manager_id=hiring_manager_id,
+            focus_topics=tuple(focus_topics),
+            status="draft",
+            debrief_at=debrief_at,
+            debrief_channel=None,
+            packet_opened_at=None,
+            created_by=created_by,
+            created_at=now,
+            confirmed_at=None,
+            closed_at=None,
+            purged_at=None,
+        )
+        self.s.panels[panel.id] = panel
+        self.s.panel_candidates.setdefault((team_id, code), candidate_name or None)
+        return panel
+
+    async def get(self, panel_id: int) -> Panel | None:
+        return self.s.panels.get(panel_id)
+
+    async def codes(self, team_id: str) -> list[str]:
+        return [p.code for _, p in sorted(self.s.panels.items()) if p.team_id == team_id]
+
+    async def candidate_name(self, team_id: str, code: str) -> str | None:
+        return self.s.panel_candidates.get((team_id, code))
+
+    def _stamped(self, panel: Panel, status: str, now: datetime) -> None:
+        check(status in PANEL_STATUSES, f"panel status {status!r}")
+        changes: dict[str, Any] = {"status": status}
+        column = PANEL_STAMPS.get(status)
+        if column and getattr(panel, column) is None:
+            changes[column] = now
+        self._set_panel(panel, **changes)
+
+    async def set_status(self, panel_id: int, status: str, now: datetime) -> None:
+        panel = self.s.panels.get(panel_id)
+        if panel is not None:
+            self._stamped(panel, status, now)
+
+    async def transition(
+        self, panel_id: int, from_statuses: Sequence[str], to: str, now: datetime
+    ) -> bool:
+        panel = self.s.panels.get(panel_id)
+        if panel is None or panel.status not in from_statuses:
+            return False
+        self._stamped(panel, to, now)
+        return True
+
+    async def by_code(self, team_id: str, code: str) -> Panel | None:
+        return next(
+            (p for p in self.s.panels.values() if (p.team_id, p.code) == (team_id, code)), None
+        )
+
+    async def due_packets(self, now: datetime) -> list[Panel]:
+        due = [
+            p
+            for p in self.s.panels.values()
+            if p.status == "live" and p.packet_opened_at is None and p.debrief_at <= now
+        ]
+        return sorted(due, key=lambda p: (p.debrief_at, p.id))
+
+    async def kits_to_redact(self, now: datetime) -> list[Interview]:
+        due = []
+        for interview in self.s.panel_interviews.values():
+            panel = self.s.panels[interview.panel_id]
+            hours = (await self.settings(interview.team_id)).kit_redact_hours
+            if (
+                not interview.kit_redacted
+                and panel.status in ("live", "decided", "closed")
+                and interview.ends_at + timedelta(hours=hours) <= now
+            ):
+                due.append(interview)
+        return sorted(due, key=lambda i: (i.starts_at, i.id))
+
+    async def set_debrief_channel(self, panel_id: int, channel_id: str) -> None:
+        if panel_id in self.s.panels:
+            self._set_panel(self.s.panels[panel_id], debrief_channel=channel_id)
+
+    async def clear_debrief_channel(self, panel_id: int) -> None:
+        if panel_id in self.s.panels:
+            self._set_panel(self.s.panels[panel_id], debrief_channel=None)
+
+    async def mark_packet_open(self, panel_id: int, now: datetime) -> bool:
+        panel = self.s.panels.get(panel_id)
+        if panel is None or panel.packet_opened_at is not None:
+            return False
+        self._set_panel(panel, packet_opened_at=now)
+        return True
+
+    async def for_member(self, team_id: str, user_id: str) -> list[Panel]:
+        sitting = {
+            i.panel_id
+            for i in self.s.panel_interviews.values()
+            if i.interviewer_id == user_id and i.status != "replaced"
+        }
+        found = [
+            p
+            for p in self.s.panels.values()
+            if p.team_id == team_id
+            and p.status != "purged"
+            and (p.id in sitting or user_id in (p.coordinator_id, p.hiring_manager_id))
+        ]
+        return sorted(found, key=lambda p: (p.created_at, p.id), reverse=True)
+
+    async def in_status(self, statuses: Sequence[str]) -> list[Panel]:
+        return [p for _, p in sorted(self.s.panels.items()) if p.status in statuses]
 
     async def held_questions(self, team_id: str, since: datetime) -> set[str]:
-        return set(self.s.panel_held.get(team_id, set()))
+        held = set()
+        for stored in self.s.panel_questions.values():
+            panel = self.s.panels[stored.panel_id]
+            interview = self.s.panel_interviews[stored.question.interview_id]
+            if (
+                panel.team_id == team_id
+                and panel.status in ("draft", "live", "decided", "closed", "purged")
+                and (panel.status in ("draft", "live") or interview.starts_at >= since)
+            ):
+                held.add(stored.question.question_id)
+        return held
 
-    async def interviews_for(self, team_id: str, interviewer_id: str) -> list[Any]:
-        return []
+    # -- settings --------------------------------------------------------------------
 
-    async def rating_history(self, team_id: str) -> list[Any]:
-        return []
+    async def settings(self, team_id: str) -> PanelSettings:
+        return self.s.panel_settings.get(team_id) or PanelSettings(team_id)
 
-    # No panels in these fakes: the scheduler's panel steps find nothing to do.
-    async def in_status(self, statuses: Sequence[str]) -> list[Any]:
-        return []
+    async def save_settings(self, settings: PanelSettings) -> None:
+        for name, (low, high) in SETTING_RANGES.items():
+            check(low <= getattr(settings, name) <= high, f"{name} out of range")
+        self.s.panel_settings[settings.team_id] = settings
 
-    async def due_reminders(self, now: datetime, limit: int = 200) -> list[Any]:
-        return []
+    # -- interviews and their questions ------------------------------------------------
 
-    async def due_packets(self, now: datetime) -> list[Any]:
-        return []
+    async def add_interview(
+        self,
+        panel: Panel,
+        interviewer_id: str,
+        *,
+        starts_at: datetime,
+        minutes: int,
+        tz: str,
+    ) -> Interview:
+        check(panel.id in self.s.panels, f"no panel {panel.id}")
+        check(10 <= minutes <= 240, f"interview minutes {minutes}")
+        interview = Interview(
+            id=next_id(self.s.panel_interviews),
+            panel_id=panel.id,
+            team_id=panel.team_id,
+            interviewer_id=interviewer_id,
+            starts_at=starts_at,
+            minutes=minutes,
+            tz=tz,
+            status="scheduled",
+            kit_version=1,
+            kit_redacted=False,
+        )
+        self.s.panel_interviews[interview.id] = interview
+        return interview
 
-    async def kits_to_redact(self, now: datetime) -> list[Any]:
-        return []
+    async def interviews(self, panel_id: int, *, include_replaced: bool = False) -> list[Interview]:
+        found = [
+            i
+            for i in self.s.panel_interviews.values()
+            if i.panel_id == panel_id and (include_replaced or i.status != "replaced")
+        ]
+        return sorted(found, key=lambda i: (i.starts_at, i.id))
 
-    async def due_for_retention(self, now: datetime) -> list[Any]:
-        return []
+    async def interview_of(self, panel_id: int, interviewer_id: str) -> Interview | None:
+        return next(
+            (
+                i
+                for _, i in sorted(self.s.panel_interviews.items())
+                if (i.panel_id, i.interviewer_id) == (panel_id, interviewer_id)
+                and i.status != "replaced"
+            ),
+            None,
+        )
+
+    async def get_interview(self, interview_id: int) -> Interview | None:
+        return self.s.panel_interviews.get(interview_id)
+
+    def _set_interview(self, interview_id: int, **changes: Any) -> None:
+        interview = self.s.panel_interviews.get(interview_id)
+        if interview is not None:
+            self.s.panel_interviews[interview_id] = replace(interview, **changes)
+
+    async def set_interview_status(self, interview_id: int, status: str) -> None:
+        check(status in ("scheduled", "did_not_interview", "replaced"), f"status {status!r}")
+        self._set_interview(interview_id, status=status)
+
+    async def move_interview(self, interview_id: int, starts_at: datetime) -> None:
+        interview = self.s.panel_interviews.get(interview_id)
+        if interview is not None:
+            self._set_interview(
+                interview_id,
+                starts_at=starts_at,
+                kit_version=interview.kit_version + 1,
+                kit_redacted=False,
+            )
+
+    async def set_kit_redacted(self, interview_id: int) -> None:
+        self._set_interview(interview_id, kit_redacted=True)
+
+    async def interviews_for(self, team_id: str, interviewer_id: str) -> list[Interview]:
+        found = [
+            i
+            for i in self.s.panel_interviews.values()
+            if (i.team_id, i.interviewer_id, i.status) == (team_id, interviewer_id, "scheduled")
+            and self.s.panels[i.panel_id].status in ("live", "decided")
+        ]
+        return sorted(found, key=lambda i: i.starts_at)
+
+    async def set_questions(
+        self, panel_id: int, interview_id: int, questions: Sequence[PanelQuestion]
+    ) -> None:
+        self.s.panel_questions = {
+            key: q for key, q in self.s.panel_questions.items() if key[0] != interview_id
+        }
+        for n, q in enumerate(questions):
+            # The row's own keys, as the INSERT writes them (position by order).
+            self.s.panel_questions[(interview_id, n)] = StoredPanelQuestion(
+                panel_id, PanelQuestion(interview_id, n, q.question_id, q.minutes, tuple(q.topics))
+            )
+
+    async def questions(self, panel_id: int) -> list[PanelQuestion]:
+        found = [
+            (self.s.panel_interviews[q.question.interview_id], q.question)
+            for q in self.s.panel_questions.values()
+            if q.panel_id == panel_id
+            and self.s.panel_interviews[q.question.interview_id].status != "replaced"
+        ]
+        found.sort(key=lambda pair: (pair[0].starts_at, pair[1].interview_id, pair[1].position))
+        return [q for _, q in found]
+
+    # -- candidate history and exposure ------------------------------------------------
+
+    async def asked_before(self, team_id: str, code: str) -> set[str]:
+        return {
+            qid for (team, c, qid) in self.s.candidate_questions if (team, c) == (team_id, code)
+        }
+
+    async def knew(self, team_id: str, code: str) -> set[str]:
+        return {
+            qid
+            for (team, c, qid), row in self.s.candidate_questions.items()
+            if (team, c) == (team_id, code) and row.reason == "knew"
+        }
+
+    async def note_asked(
+        self,
+        team_id: str,
+        code: str,
+        question_ids: Sequence[str],
+        *,
+        panel_id: int,
+        reason: str,
+        now: datetime,
+    ) -> None:
+        check(reason in ("planned", "knew"), f"reason {reason!r}")
+        for qid in question_ids:
+            key = (team_id, code, qid)
+            old = self.s.candidate_questions.get(key)
+            if old is None:
+                self.s.candidate_questions[key] = CandidateQuestion(panel_id, reason, now)
+            elif reason == "knew":  # 'knew' wins; nothing else of the first row changes
+                self.s.candidate_questions[key] = replace(old, reason="knew")
+
+    async def exposure(self, team_id: str) -> dict[str, int]:
+        return {
+            qid: row.times
+            for (team, qid), row in self.s.question_exposure.items()
+            if team == team_id
+        }
+
+    async def expose(self, team_id: str, question_ids: Sequence[str], now: datetime) -> None:
+        for qid in question_ids:
+            old = self.s.question_exposure.get((team_id, qid))
+            times = 1 if old is None else old.times + 1
+            self.s.question_exposure[(team_id, qid)] = Exposure(times, now)
+
+    # -- scorecards -----------------------------------------------------------------------
+
+    async def save_scorecard(
+        self,
+        panel_id: int,
+        team_id: str,
+        interviewer_id: str,
+        card: ScorecardIn,
+        *,
+        packet_open: bool,
+        now: datetime,
+    ) -> Scorecard:
+        check(card.recommendation in RECOMMENDATION_VALUES, f"{card.recommendation!r}")
+        check(all(r.rating in (1, 2, 3, 4) for r in card.question_ratings), "rating 1..4")
+        check(
+            len({r.question_id for r in card.question_ratings}) == len(card.question_ratings),
+            "one rating per question",
+        )
+        existing = await self.scorecard(panel_id, interviewer_id)
+        if existing is not None and packet_open:
+            self.s.panel_card_history.setdefault(
+                (existing.id, existing.revision), StoredCardVersion(card_body(existing), now)
+            )
+        ratings = tuple(
+            sorted(
+                (
+                    QuestionRating(r.question_id, r.rating, tuple(r.shown_points), r.notes)
+                    for r in card.question_ratings
+                ),
+                key=lambda r: r.question_id,
+            )
+        )
+        saved = Scorecard(
+            id=next_id(self.s.panel_scorecards) if existing is None else existing.id,
+            panel_id=panel_id,
+            interviewer_id=interviewer_id,
+            recommendation=card.recommendation,
+            evidence=card.evidence,
+            notes=card.notes,
+            topic_ratings=dict(card.topic_ratings),
+            question_ratings=ratings,
+            submitted_at=now,
+            revision=1 if existing is None else existing.revision + 1,
+            edited_after_packet=existing is not None
+            and (existing.edited_after_packet or packet_open),
+        )
+        stored_team = team_id if existing is None else self.s.panel_scorecards[saved.id].team_id
+        self.s.panel_scorecards[saved.id] = StoredScorecard(stored_team, saved)
+        return saved
+
+    async def scorecard(self, panel_id: int, interviewer_id: str) -> Scorecard | None:
+        return next(
+            (
+                c.card
+                for c in self.s.panel_scorecards.values()
+                if (c.card.panel_id, c.card.interviewer_id) == (panel_id, interviewer_id)
+            ),
+            None,
+        )
+
+    async def scorecards(self, panel_id: int) -> list[Scorecard]:
+        cards = [c.card for c in self.s.panel_scorecards.values() if c.card.panel_id == panel_id]
+        return sorted(cards, key=lambda c: (c.submitted_at, c.id))
+
+    async def submitted(self, panel_id: int) -> set[str]:
+        return {c.interviewer_id for c in await self.scorecards(panel_id)}
+
+    async def scorecard_history(self, scorecard_id: int) -> list[dict[str, Any]]:
+        return [
+            {"revision": revision, **version.body, "saved_at": stamp(version.saved_at)}
+            for (card_id, revision), version in sorted(self.s.panel_card_history.items())
+            if card_id == scorecard_id
+        ]
+
+    async def rating_history(self, team_id: str) -> list[RatingRow]:
+        rows = []
+        for _, stored in sorted(self.s.panel_scorecards.items()):
+            card = stored.card
+            interview = next(
+                (
+                    i
+                    for i in self.s.panel_interviews.values()
+                    if (i.panel_id, i.interviewer_id) == (card.panel_id, card.interviewer_id)
+                    and i.status != "replaced"
+                ),
+                None,
+            )
+            if stored.team_id != team_id or interview is None or not card.question_ratings:
+                continue
+            ratings = card.question_ratings
+            rows.append(
+                RatingRow(
+                    panel_id=card.panel_id,
+                    interviewer_id=card.interviewer_id,
+                    mean_rating=sum(r.rating for r in ratings) / len(ratings),
+                    submitted_at=card.submitted_at,
+                    interview_end=interview.ends_at,
+                    cited_share=sum(1.0 for r in ratings if r.shown_points) / len(ratings),
+                )
+            )
+        return rows
+
+    # -- reminders ------------------------------------------------------------------------
+
+    async def add_reminders(
+        self, interview: Interview, times: Sequence[tuple[str, datetime]]
+    ) -> None:
+        for kind, at in times:
+            check(kind in REMINDER_KINDS, f"reminder kind {kind!r}")
+            old = next(
+                (
+                    r
+                    for r in self.s.panel_reminders.values()
+                    if (r.interview_id, r.kind) == (interview.id, kind)
+                ),
+                None,
+            )
+            if old is None:
+                reminder = Reminder(
+                    id=next_id(self.s.panel_reminders),
+                    panel_id=interview.panel_id,
+                    team_id=interview.team_id,
+                    interview_id=interview.id,
+                    kind=kind,
+                    due_at=at,
+                    status="pending",
+                )
+                self.s.panel_reminders[reminder.id] = reminder
+            elif old.status != "sent":  # a sent one stays sent: it is never sent twice
+                self.s.panel_reminders[old.id] = replace(old, due_at=at, status="pending")
+
+    async def due_reminders(self, now: datetime, limit: int = 200) -> list[Reminder]:
+        due = [
+            r for r in self.s.panel_reminders.values() if r.status == "pending" and r.due_at <= now
+        ]
+        return sorted(due, key=lambda r: (r.due_at, r.id))[:limit]
+
+    async def set_reminder_status(self, reminder_id: int, status: str) -> bool:
+        check(status in ("pending", "sent", "cancelled"), f"reminder status {status!r}")
+        reminder = self.s.panel_reminders.get(reminder_id)
+        if reminder is None or reminder.status != "pending":
+            return False
+        self.s.panel_reminders[reminder_id] = replace(reminder, status=status)  # type: ignore[arg-type]
+        return True
+
+    def _cancel(self, matches: Callable[[Reminder], bool]) -> int:
+        cancelled = 0
+        for reminder in list(self.s.panel_reminders.values()):
+            if reminder.status == "pending" and matches(reminder):
+                self.s.panel_reminders[reminder.id] = replace(reminder, status="cancelled")
+                cancelled += 1
+        return cancelled
+
+    async def cancel_reminders(self, interview_id: int) -> int:
+        return self._cancel(lambda r: r.interview_id == interview_id)
+
+    async def cancel_panel_reminders(self, panel_id: int) -> int:
+        return self._cancel(lambda r: r.panel_id == panel_id)
+
+    async def reminders(self, panel_id: int) -> list[Reminder]:
+        mine = [r for r in self.s.panel_reminders.values() if r.panel_id == panel_id]
+        return sorted(mine, key=lambda r: (r.due_at, r.id))
+
+    # -- decision, access log, purge ---------------------------------------------------------
+
+    async def decide(
+        self,
+        panel: Panel,
+        by_user_id: str,
+        decision: str,
+        reason: str,
+        *,
+        against_majority: bool,
+        now: datetime,
+    ) -> Decision:
+        check(decision in DECISION_VALUES, f"decision {decision!r}")
+        record = Decision(
+            id=next_id(self.s.panel_decisions),
+            panel_id=panel.id,
+            by_user_id=by_user_id,
+            decision=decision,
+            reason=reason,
+            against_majority=against_majority,
+            decided_at=now,
+        )
+        self.s.panel_decisions[record.id] = StoredDecision(panel.team_id, record)
+        return record
+
+    async def decision(self, panel_id: int) -> Decision | None:
+        mine = [d.decision for _, d in sorted(self.s.panel_decisions.items())]
+        return next((d for d in reversed(mine) if d.panel_id == panel_id), None)
+
+    async def log_access(self, panel: Panel, user_id: str, what: str, now: datetime) -> None:
+        entry = AccessEntry(panel.id, panel.team_id, user_id, what, now)
+        self.s.panel_access[next_id(self.s.panel_access)] = entry
+
+    async def access_log(self, panel_id: int) -> list[tuple[str, str, datetime]]:
+        return [
+            (e.user_id, e.what, e.at)
+            for _, e in sorted(self.s.panel_access.items())
+            if e.panel_id == panel_id
+        ]
+
+    async def purge(
+        self, panel: Panel, by_user_id: str, now: datetime, summary: Mapping[str, Any]
+    ) -> None:
+        """Erase names and free text; keep numeric ratings, without the candidate code."""
+        s = self.s
+        s.panel_candidates.pop((panel.team_id, panel.code), None)
+        s.candidate_questions = {
+            key: row
+            for key, row in s.candidate_questions.items()
+            if key[:2] != (panel.team_id, panel.code)
+        }
+        mine = {i for i, c in s.panel_scorecards.items() if c.card.panel_id == panel.id}
+        for card_id in mine:
+            stored = s.panel_scorecards[card_id]
+            erased = replace(
+                stored.card,
+                evidence="",
+                notes="",
+                question_ratings=tuple(
+                    replace(r, notes="", shown_points=()) for r in stored.card.question_ratings
+                ),
+            )
+            s.panel_scorecards[card_id] = replace(stored, card=erased)
+        s.panel_card_history = {k: v for k, v in s.panel_card_history.items() if k[0] not in mine}
+        for decision_id, stored_decision in list(s.panel_decisions.items()):
+            if stored_decision.decision.panel_id == panel.id:
+                s.panel_decisions[decision_id] = replace(
+                    stored_decision, decision=replace(stored_decision.decision, reason="")
+                )
+        current = s.panels[panel.id]
+        self._set_panel(current, code=f"purged-{panel.id}", role="", status="purged", purged_at=now)
+        s.purge_receipts[next_id(s.purge_receipts)] = PurgeReceipt(
+            panel.team_id, panel.id, by_user_id, now, dict(summary)
+        )
+
+    async def purge_receipts(self, team_id: str) -> list[dict[str, Any]]:
+        return [
+            {"panel_id": r.panel_id, "by": r.by_user_id, "at": stamp(r.at), **r.summary}
+            for _, r in sorted(self.s.purge_receipts.items())
+            if r.team_id == team_id
+        ]
+
+    async def due_for_retention(self, now: datetime) -> list[Panel]:
+        due = []
+        for _, panel in sorted(self.s.panels.items()):
+            if panel.status not in ("decided", "closed"):
+                continue
+            decided = [
+                d.decision.decided_at
+                for d in self.s.panel_decisions.values()
+                if d.decision.panel_id == panel.id
+            ]
+            since = max(decided, default=None) or panel.closed_at or panel.debrief_at
+            days = (await self.settings(panel.team_id)).retention_days
+            if since + timedelta(days=days) <= now:
+                due.append(panel)
+        return due
+
+
+# -- unit of work and storage ----------------------------------------------------------
 
 
 class FakeUnitOfWork:
@@ -1606,6 +2301,7 @@ class FakeGateway:
         self.profiles: dict[str, Profile] = {}
         self.posted: list[PostedMessage] = []  # what Slack holds, for find_by_key
         self.channels_made: set[str] = set()
+        self.unknown_users: set[str] = set()
         self._serial = 0
 
     @property
@@ -1628,11 +2324,23 @@ class FakeGateway:
         return [call.params for call in self.calls if call.method == method]
 
     def add_user(
-        self, user_id: str, name: str | None = None, *, tz: str | None = "UTC", admin: bool = False
+        self,
+        user_id: str,
+        name: str | None = None,
+        *,
+        tz: str | None = "UTC",
+        admin: bool = False,
+        deleted: bool = False,
+        is_bot: bool = False,
     ) -> Profile:
-        profile = Profile(user_id, name or user_id.lower(), tz, admin)
+        profile = Profile(user_id, name or user_id.lower(), tz, admin, deleted, is_bot)
         self.profiles[user_id] = profile
         return profile
+
+    def remove_user(self, user_id: str) -> None:
+        """Slack no longer knows this user: `profile` raises `NotFound`."""
+        self.profiles.pop(user_id, None)
+        self.unknown_users.add(user_id)
 
     def slack_has(self, channel: str, key: str, thread_ts: str | None = None) -> Found:
         """A message with this key is in Slack already (an earlier attempt landed)."""
@@ -1699,6 +2407,8 @@ class FakeGateway:
 
     async def profile(self, user: str) -> Profile:
         self._called("profile", user=user)
+        if user in self.unknown_users:
+            raise NotFound("user_not_found")
         return self.profiles.get(user) or Profile(user, user.lower(), "UTC", False)
 
     async def find_user(self, name: str) -> Profile | None:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import inspect
+import typing
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from bot.core.leases import LeasePolicy
 from bot.core.records import InboxEntry, Outgoing
-from bot.ports.slack import Message, Undeliverable
-from tests.unit.fakes import T0, TEAM, FakeGateway, FakeStorage
+from bot.ports import storage as ports
+from bot.ports.slack import Gateways, Message, Responder, SlackGateway, Undeliverable
+from tests.unit.fakes import (
+    T0,
+    TEAM,
+    FakeGateway,
+    FakePanels,
+    FakeResponder,
+    FakeSlack,
+    FakeStorage,
+    FakeUnitOfWork,
+    State,
+)
 
 
 def note(key: str) -> Outgoing:
@@ -78,10 +92,10 @@ async def test_a_lease_is_retaken_only_when_failed_or_held_by_the_dead():
     policy = LeasePolicy(stale_after=timedelta(seconds=60), max_attempts=2)
     leases, processes = storage.uow.leases, storage.uow.processes
     await processes.beat("alive", host="h", pid=1, now=T0)
-    take = dict(team_id=TEAM, kind="post", now=T0, policy=policy)
+    take: dict[str, Any] = dict(team_id=TEAM, kind="post", now=T0, policy=policy)
     assert await leases.take("k", owner="alive", **take)
     assert not await leases.take("k", owner="other", **take)  # its holder beats
-    later = dict(take, now=T0 + timedelta(seconds=61))
+    later: dict[str, Any] = dict(take, now=T0 + timedelta(seconds=61))
     assert await leases.take("k", owner="other", **later)  # the holder went silent
     assert await leases.finish("k", owner="other", now=T0, error="boom")
     assert not await leases.take("k", owner="third", **later)  # no attempts left
@@ -103,3 +117,51 @@ async def test_gateway_records_calls_and_fails_on_request():
     found = await gateway.find_by_key("C1", "k1")
     assert found is not None and found.ts == posted.ts
     assert await gateway.find_by_key("C2", "k1") is None
+
+
+def noted(_message_id: int) -> None:
+    return None
+
+
+def test_every_fake_stands_where_its_port_is_expected():
+    """mypy checks these assignments (this file and the fakes are in its `files`)."""
+    state = State()
+    panels: ports.PanelRepository = FakePanels(state)
+    uow: ports.UnitOfWork = FakeUnitOfWork(state, noted)
+    storage: ports.Storage = FakeStorage()
+    gateway: SlackGateway = FakeGateway()
+    gateways: Gateways = FakeSlack()
+    responder: Responder = FakeResponder()
+    assert all((panels, uow, storage, gateway, gateways, responder))
+
+
+def protocol_methods(protocol: type) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in vars(protocol).items()
+        if inspect.isfunction(member) and not name.startswith("_")
+    }
+
+
+def parameters(signature: inspect.Signature) -> list[tuple[str, Any, bool]]:
+    return [
+        (p.name, p.kind, p.default is inspect.Parameter.empty)
+        for p in signature.parameters.values()
+    ]
+
+
+REPOSITORIES = sorted(n for n, v in vars(ports.UnitOfWork).items() if isinstance(v, property))
+
+
+@pytest.mark.parametrize("name", REPOSITORIES)
+def test_each_fake_repository_has_every_method_of_its_port(name):
+    """The same at run time, with the parameters' names, kinds and defaults: a method
+    missing from a fake, or taking its arguments otherwise, fails here."""
+    port = typing.get_type_hints(vars(ports.UnitOfWork)[name].fget, vars(ports))["return"]
+    fake_repository = getattr(FakeUnitOfWork(State(), noted), name)
+    for method, signature in protocol_methods(port).items():
+        implemented = getattr(fake_repository, method, None)
+        assert implemented is not None, f"{type(fake_repository).__name__}.{method} is missing"
+        assert inspect.iscoroutinefunction(implemented), method
+        mine = parameters(inspect.signature(implemented))
+        assert mine == parameters(signature)[1:], f"{name}.{method}"

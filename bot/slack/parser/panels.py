@@ -104,6 +104,11 @@ def opens_modal(text: str) -> bool:
     return parsed.action in OPENS_MODAL and bool(parsed.panel_ref)
 
 
+def _digits(text: str) -> bool:
+    """0-9 only: `str.isdigit` also takes digits `int` refuses, such as `¹`."""
+    return text.isascii() and text.isdigit()
+
+
 def mention(word: str) -> str | None:
     match = _MENTION.fullmatch(word.strip())
     return match.group(1) if match else None
@@ -193,7 +198,7 @@ def parse_panel_line(
     if options.get("debrief") and debrief is None:
         problems["debrief"] = "Write the debrief as 2026-12-03T16:00 (your time zone)."
     minutes_text = options.get("minutes", "45")
-    minutes = int(minutes_text) if minutes_text.isdigit() and len(minutes_text) < 4 else 0
+    minutes = int(minutes_text) if _digits(minutes_text) and len(minutes_text) < 4 else 0
     form = PanelForm(
         role=role[:200],
         level=level or "senior",
@@ -236,7 +241,7 @@ def form_from_modal(values: Mapping[str, str | list[str]]) -> PanelForm:
         coordinator=_one(values, "coordinator.coordinator"),
         topics=_many(values, "topics.topics"),
         starts_at=_stamp(_one(values, "starts.starts")),
-        minutes=int(minutes) if minutes.isdigit() and len(minutes) < 4 else 0,
+        minutes=int(minutes) if _digits(minutes) and len(minutes) < 4 else 0,
         debrief_at=_stamp(_one(values, "debrief.debrief")),
         candidate_name=_one(values, "candidate.candidate").strip(),
     )
@@ -246,7 +251,7 @@ def panel_ref(text: str) -> int | str | None:
     """A panel id (digits) or a candidate code (`C-7KQ4M`, any case, the `C-` optional),
     else None."""
     value = text.strip().lstrip("#").upper()
-    if value.isdigit() and len(value) < 10:
+    if _digits(value) and len(value) < 10:
         return int(value)
     match = _CODE.fullmatch(value)
     return f"C-{match.group(1)}" if match else None

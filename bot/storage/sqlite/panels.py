@@ -173,12 +173,14 @@ class PanelRepository:
 
     async def held_questions(self, team_id: str, since: datetime) -> set[str]:
         """Questions planned into panels that are live, or whose last interview ended
-        after `since` (the leak guard keeps them out of every public pool)."""
+        after `since` (the leak guard keeps them out of every public pool). A purge
+        erases the candidate's data, not the questions' guard period."""
         rows = await self.db.fetchall(
             "SELECT DISTINCT q.question_id FROM panel_questions AS q"
             " JOIN panels AS p ON p.id = q.panel_id"
             " JOIN panel_interviews AS i ON i.id = q.interview_id"
-            " WHERE p.team_id = ? AND p.status IN ('draft', 'live', 'decided', 'closed')"
+            " WHERE p.team_id = ?"
+            " AND p.status IN ('draft', 'live', 'decided', 'closed', 'purged')"
             " AND (p.status IN ('draft', 'live') OR i.starts_at >= ?)",
             (team_id, to_db(since)),
         )
@@ -254,8 +256,10 @@ class PanelRepository:
         )
 
     async def move_interview(self, interview_id: int, starts_at: datetime) -> None:
+        """A new time is a new kit (its rubric shown again, to be removed after it)."""
         await self.db.execute(
-            "UPDATE panel_interviews SET starts_at = ?, kit_version = kit_version + 1 WHERE id = ?",
+            "UPDATE panel_interviews SET starts_at = ?, kit_version = kit_version + 1,"
+            " kit_redacted = 0 WHERE id = ?",
             (to_db(starts_at), interview_id),
         )
 

@@ -60,7 +60,10 @@ def parse_card(
         points = {
             q.key_points[int(v[1:])].text
             for v in _many(values, f"points:{q.id}.points")
-            if v[:1] == "k" and v[1:].isdigit() and int(v[1:]) < len(q.key_points)
+            if v[:1] == "k"
+            and v[1:].isascii()
+            and v[1:].isdigit()
+            and int(v[1:]) < len(q.key_points)
         }
         notes = _one(values, f"notes:{q.id}.notes").strip()[:MAX_TEXT]
         shown_points = tuple(p.text for p in q.key_points if p.text in points)

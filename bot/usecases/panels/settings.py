@@ -35,7 +35,7 @@ def parse_changes(args: tuple[str, ...]) -> tuple[dict[str, int], list[str]]:
             problems.append(f"I don't know `{word[:40]}`.{hint}")
             continue
         low, high, _ = LIMITS[name]
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             problems.append(f"`{name}` takes a whole number from {low} to {high}.")
             continue
         changes[name] = int(value)

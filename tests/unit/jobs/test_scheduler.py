@@ -16,8 +16,10 @@ from bot.jobs.scheduler import Scheduler
 from bot.jobs.tasks import BackgroundTasks
 from bot.ports.requests import SlashCommand
 from bot.usecases import recap
+from bot.usecases.panels import rooms
 from tests.unit.builders import CHANNEL, USER, channel_post, dm_post, fake, reply_to
 from tests.unit.fakes import T0, TEAM, FakeResponder
+from tests.unit.panel_builders import add_people, interview_of, live
 
 GRACE = timedelta(hours=2)
 MONDAY = date(2024, 3, 4)  # T0 is Monday 09:00 UTC
@@ -363,3 +365,35 @@ async def test_start_ticks_at_once_and_stop_lets_the_running_tick_finish(deps):
     await jobs.stop()
     assert len(fake(deps).state.posts) == 1
     assert fake(deps).state.processes[deps.owner].heartbeat_at == deps.now()
+
+
+# -- interview panels ----------------------------------------------------------------------
+
+
+async def test_a_tick_runs_the_panels_timed_work(deps, gateway):
+    add_people(gateway)
+    panel = await live(deps)
+    report = await tick_at(deps, (await interview_of(deps, panel, "UA")).ends_at)
+    assert report.failed == []
+    async with deps.storage.reading() as uow:
+        current = await uow.panels.get(panel.id)
+        sent = [r for r in await uow.panels.reminders(panel.id) if r.status == "sent"]
+    assert current is not None and current.debrief_channel is not None
+    assert len(gateway.calls_to("create_private_channel")) == 1
+    assert [r.kind for r in sent] == ["end"]
+
+
+async def test_a_failing_panel_step_is_reported_and_the_others_still_run(
+    deps, gateway, monkeypatch
+):
+    add_people(gateway)
+    panel = await live(deps)
+
+    async def broken(_deps):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rooms, "open_rooms", broken)
+    report = await tick_at(deps, (await interview_of(deps, panel, "UA")).ends_at)
+    assert report.failed == ["panel rooms: RuntimeError: boom"]
+    async with deps.storage.reading() as uow:
+        assert [r.status for r in await uow.panels.reminders(panel.id)].count("sent") == 1
