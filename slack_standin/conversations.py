@@ -304,6 +304,15 @@ def conversations_invite(state: ApiState, params: dict[str, Any]) -> dict[str, A
     return body
 
 
+def conversations_kick(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
+    """Remove one `user` from a channel the bot is in (not a DM: Slack answers
+    `method_not_supported_for_channel_type`); `not_in_channel` when they are not there."""
+    ws = state.workspace
+    channel = _managed_channel(ws, params)
+    ws.kick(channel, required(params, "user", "user_not_found"))
+    return {}
+
+
 def conversations_archive(state: ApiState, params: dict[str, Any]) -> dict[str, Any]:
     ws = state.workspace
     channel = ws.conversation(required(params, "channel", "channel_not_found"))
@@ -347,6 +356,7 @@ CONVERSATION_METHODS = {
     "conversations.history": conversations_history,
     "conversations.info": conversations_info,
     "conversations.invite": conversations_invite,
+    "conversations.kick": conversations_kick,
     "conversations.members": conversations_members,
     "conversations.open": conversations_open,
     "conversations.replies": conversations_replies,

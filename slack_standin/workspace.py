@@ -517,6 +517,16 @@ class Workspace:
         channel.members.update(joining)
         return failures
 
+    def kick(self, channel: Channel, user_id: str) -> None:
+        """Remove someone from a channel the bot manages (Slack's errors for the rest)."""
+        if user_id == self.bot_user_id:
+            raise SlackError("cant_kick_self")
+        if user_id not in self.users:
+            raise SlackError("user_not_found")
+        if channel.members is None or user_id not in channel.members:
+            raise SlackError("not_in_channel")
+        channel.members.discard(user_id)
+
     def set_text_field(self, channel: Channel, kind: str, value: str) -> None:
         """Set a channel's topic or purpose the way Slack records it."""
         if len(value) > TOPIC_MAX_CHARS:

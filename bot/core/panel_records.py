@@ -38,6 +38,7 @@ class Panel:
     confirmed_at: datetime | None
     closed_at: datetime | None
     purged_at: datetime | None
+    purge_finished_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ def candidate_code(rng: random.Random, taken: Iterable[str] = ()) -> str:
     panel members: never derived from their name."""
     existing = set(taken)
     while True:
-        code = "C-" + "".join(rng.choice(CODE_ALPHABET) for _ in range(5))
-        if code not in existing:
+        body = "".join(rng.choice(CODE_ALPHABET) for _ in range(5))
+        code = "C-" + body
+        # All digits would read as a panel id when typed without its "C-".
+        if code not in existing and not body.isdigit():
             return code
 
 

@@ -321,6 +321,16 @@ class WebApiGateway(SlackGateway):
         except Exception as exc:
             raise typed_error(exc) from exc
 
+    async def remove(self, channel: str, user: str) -> None:
+        try:
+            await self.client.conversations_kick(channel=channel, user=user)
+        except SlackApiError as exc:
+            if error_code(exc) == "not_in_channel":
+                return
+            raise typed_error(exc) from exc
+        except Exception as exc:
+            raise typed_error(exc) from exc
+
     async def archive(self, channel: str) -> None:
         try:
             await self.client.conversations_archive(channel=channel)

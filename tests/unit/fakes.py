@@ -1667,6 +1667,20 @@ class FakePanels:
         if panel_id in self.s.panels:
             self._set_panel(self.s.panels[panel_id], debrief_channel=channel_id)
 
+    async def unfinished_purges(self) -> list[Panel]:
+        return sorted(
+            (
+                p
+                for p in self.s.panels.values()
+                if p.status == "purged" and p.purge_finished_at is None
+            ),
+            key=lambda p: p.id,
+        )
+
+    async def finish_purge(self, panel_id: int, now: datetime) -> None:
+        panel = self.s.panels[panel_id]
+        self.s.panels[panel_id] = replace(panel, purge_finished_at=now, debrief_channel=None)
+
     async def clear_debrief_channel(self, panel_id: int) -> None:
         if panel_id in self.s.panels:
             self._set_panel(self.s.panels[panel_id], debrief_channel=None)
@@ -1704,7 +1718,7 @@ class FakePanels:
             if (
                 panel.team_id == team_id
                 and panel.status in ("draft", "live", "decided", "closed", "purged")
-                and (panel.status in ("draft", "live") or interview.starts_at >= since)
+                and (panel.status in ("draft", "live") or interview.ends_at >= since)
             ):
                 held.add(stored.question.question_id)
         return held
@@ -1973,7 +1987,7 @@ class FakePanels:
     # -- reminders ------------------------------------------------------------------------
 
     async def add_reminders(
-        self, interview: Interview, times: Sequence[tuple[str, datetime]]
+        self, interview: Interview, times: Sequence[tuple[str, datetime]], *, again: bool = False
     ) -> None:
         for kind, at in times:
             check(kind in REMINDER_KINDS, f"reminder kind {kind!r}")
@@ -1996,7 +2010,7 @@ class FakePanels:
                     status="pending",
                 )
                 self.s.panel_reminders[reminder.id] = reminder
-            elif old.status != "sent":  # a sent one stays sent: it is never sent twice
+            elif again or old.status != "sent":  # sent stays sent, unless the time moved
                 self.s.panel_reminders[old.id] = replace(old, due_at=at, status="pending")
 
     async def due_reminders(self, now: datetime, limit: int = 200) -> list[Reminder]:
@@ -2439,6 +2453,9 @@ class FakeGateway:
 
     async def invite(self, channel: str, users: list[str]) -> None:
         self._called("invite", channel=channel, users=users)
+
+    async def remove(self, channel: str, user: str) -> None:
+        self._called("remove", channel=channel, user=user)
 
     async def archive(self, channel: str) -> None:
         self._called("archive", channel=channel)

@@ -142,6 +142,18 @@ class PanelRepository:
             "UPDATE panels SET debrief_channel = ? WHERE id = ?", (channel_id, panel_id)
         )
 
+    async def unfinished_purges(self) -> list[Panel]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM panels WHERE status = 'purged' AND purge_finished_at IS NULL ORDER BY id"
+        )
+        return [_panel(row) for row in rows]
+
+    async def finish_purge(self, panel_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE panels SET purge_finished_at = ?, debrief_channel = NULL WHERE id = ?",
+            (to_db(now), panel_id),
+        )
+
     async def clear_debrief_channel(self, panel_id: int) -> None:
         await self.db.execute("UPDATE panels SET debrief_channel = NULL WHERE id = ?", (panel_id,))
 
@@ -181,7 +193,8 @@ class PanelRepository:
             " JOIN panel_interviews AS i ON i.id = q.interview_id"
             " WHERE p.team_id = ?"
             " AND p.status IN ('draft', 'live', 'decided', 'closed', 'purged')"
-            " AND (p.status IN ('draft', 'live') OR i.starts_at >= ?)",
+            " AND (p.status IN ('draft', 'live')"
+            "  OR datetime(i.starts_at, '+' || i.minutes || ' minutes') >= datetime(?))",
             (team_id, to_db(since)),
         )
         return {row[0] for row in rows}
@@ -501,12 +514,16 @@ class PanelRepository:
     # -- reminders ----------------------------------------------------------------------------
 
     async def add_reminders(
-        self, interview: Interview, times: Sequence[tuple[str, datetime]]
+        self, interview: Interview, times: Sequence[tuple[str, datetime]], *, again: bool = False
     ) -> None:
+        """The interview's reminders at these times. A reminder already sent stays sent
+        (never twice), unless `again`: the interview moved, so its reminders are due
+        anew."""
+        keep_sent = "" if again else " WHERE status != 'sent'"
         await self.db.executemany(
             "INSERT INTO panel_reminders (panel_id, team_id, interview_id, kind, due_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (interview_id, kind) DO UPDATE SET"
-            " due_at = excluded.due_at, status = 'pending' WHERE status != 'sent'",
+            f" due_at = excluded.due_at, status = 'pending'{keep_sent}",
             [
                 (interview.panel_id, interview.team_id, interview.id, kind, to_db(at))
                 for kind, at in times
@@ -653,7 +670,8 @@ class PanelRepository:
             "  GROUP BY panel_id) AS d ON d.panel_id = p.id"
             " WHERE p.status IN ('decided', 'closed')"
             " AND datetime(COALESCE(d.decided_at, p.closed_at, p.debrief_at),"
-            "  '+' || COALESCE(s.retention_days, 180) || ' days') <= datetime(?)",
+            "  '+' || COALESCE(s.retention_days, 180) || ' days') <= datetime(?)"
+            " ORDER BY p.id",
             (to_db(now),),
         )
         return [_panel(row) for row in rows]
@@ -697,6 +715,7 @@ def _panel(row: sqlite3.Row) -> Panel:
         confirmed_at=from_db(row["confirmed_at"]),
         closed_at=from_db(row["closed_at"]),
         purged_at=from_db(row["purged_at"]),
+        purge_finished_at=from_db(row["purge_finished_at"]),
     )
 
 

@@ -20,7 +20,7 @@ from bot.usecases.deps import Deps, ReplyTo, reply, reply_in
 from bot.usecases.panels import shown
 from bot.usecases.panels.access import NOT_FOUND, PanelView, load, member_view
 from bot.usecases.panels.progress import refresh_progress
-from bot.usecases.panels.rooms import invite_to_room
+from bot.usecases.panels.rooms import change_room_members
 from bot.usecases.profiles import user_tz
 
 log = logging.getLogger("mlquiz.panels")
@@ -204,7 +204,13 @@ async def _coordinated(
 
 
 async def _send_kit(
-    deps: Deps, uow: UnitOfWork, view: PanelView, interview: Interview, now: datetime
+    deps: Deps,
+    uow: UnitOfWork,
+    view: PanelView,
+    interview: Interview,
+    now: datetime,
+    *,
+    moved: bool = False,
 ) -> None:
     await uow.outbox.add(
         shown.dm(
@@ -216,7 +222,9 @@ async def _send_kit(
         now,
     )
     await uow.panels.add_reminders(
-        interview, [(r.kind, r.at) for r in reminder_times(interview.ends_at, interview.tz)]
+        interview,
+        [(r.kind, r.at) for r in reminder_times(interview.ends_at, interview.tz)],
+        again=moved,
     )
 
 
@@ -312,7 +320,7 @@ async def replace_interviewer(
     async with deps.storage.reading() as uow:
         current = await uow.panels.get(view.panel.id)
     if current is not None and current.status == "live":
-        await invite_to_room(deps, current, [new])
+        await change_room_members(deps, current, joining=[new], leaving=[old])
 
 
 async def move_interview(
@@ -348,7 +356,7 @@ async def move_interview(
         fresh = await load(uow, view.panel)
         if view.panel.status == "live":
             await _withdraw_kit(uow, view, interview, now)
-            await _send_kit(deps, uow, fresh, moved, now)
+            await _send_kit(deps, uow, fresh, moved, now, moved=True)
         else:
             await uow.outbox.add(
                 shown.edit(

@@ -82,49 +82,58 @@ async def purge(
 
 
 async def finish_purges(deps: Deps) -> int:
-    """Archive the room of a purged panel once its messages are deleted (a message in
-    an archived channel cannot be deleted), then forget the message records. A
-    message that was on its way during the purge and landed after it is deleted too."""
+    """Finish each purge in Slack: a message that was on its way during the purge and
+    landed after it is deleted too; once every deletion has settled, the room is
+    archived (a message in an archived channel cannot be deleted) and the records of
+    the panel's messages are forgotten."""
     async with deps.storage.reading() as uow:
-        purged = [p for p in await uow.panels.in_status(("purged",)) if p.debrief_channel]
-    archived = 0
+        purged = await uow.panels.unfinished_purges()
+    finished = 0
     for panel in purged:
         now = deps.now()
         async with deps.storage.transaction() as uow:
             deletions = {
                 r.outgoing.target_key: r for r in await uow.outbox.with_subject(f"purge:{panel.id}")
             }
+            messages = await uow.outbox.with_subject(shown.subject(panel))
             late = [
                 row
-                for row in await uow.outbox.with_subject(shown.subject(panel))
+                for row in messages
                 if row.status == "sent"
                 and row.outgoing.action in ("post", "dm")
                 and row.outgoing.key not in deletions
             ]
             for row in late:
                 await uow.outbox.add(shown.delete(panel, row.outgoing.key), now)
-        if late or any(row.status in ("pending", "sending") for row in deletions.values()):
+        unsettled = any(r.status in ("pending", "sending") for r in messages)
+        if late or unsettled or any(r.status in ("pending", "sending") for r in deletions.values()):
             continue
-        assert panel.debrief_channel is not None
-        try:
-            await deps.slack.gateway_for(panel.team_id).archive(panel.debrief_channel)
-        except SlackError as exc:
-            # A group DM cannot be archived: with the app's messages deleted, it is done.
-            settled = (
-                "channel_not_found",
-                "already_archived",
-                "not_in_channel",
-                "method_not_supported_for_channel_type",
-            )
-            if exc.code not in settled:
-                log.warning("panel %s: archiving the room failed: %s", panel.id, exc.code)
-                continue
+        if panel.debrief_channel is not None and not await _archive(deps, panel):
+            continue
         async with deps.storage.transaction() as uow:
-            await uow.panels.clear_debrief_channel(panel.id)
+            await uow.panels.finish_purge(panel.id, deps.now())
             await uow.outbox.forget_subject(shown.subject(panel))
             await uow.outbox.forget_subject(f"purge:{panel.id}")
-        archived += 1
-    return archived
+        finished += 1
+    return finished
+
+
+async def _archive(deps: Deps, panel: Panel) -> bool:
+    assert panel.debrief_channel is not None
+    try:
+        await deps.slack.gateway_for(panel.team_id).archive(panel.debrief_channel)
+    except SlackError as exc:
+        # A group DM cannot be archived: with the app's messages deleted, it is done.
+        settled = (
+            "channel_not_found",
+            "already_archived",
+            "not_in_channel",
+            "method_not_supported_for_channel_type",
+        )
+        if exc.code not in settled:
+            log.warning("panel %s: archiving the room failed: %s", panel.id, exc.code)
+            return False
+    return True
 
 
 async def purge_expired(deps: Deps) -> int:

@@ -13,7 +13,8 @@ from bot.core.leases import LeasePolicy
 from bot.core.panel_records import Panel
 from bot.core.panel_rules import debrief_channel_name
 from bot.ports.slack import Forbidden, SlackError, SlackGateway
-from bot.usecases.deps import Deps
+from bot.slack.blocks import plain
+from bot.usecases.deps import Deps, new_key
 from bot.usecases.panels import shown
 from bot.usecases.panels.access import PanelView, load
 
@@ -95,11 +96,35 @@ async def open_room(deps: Deps, panel: Panel, policy: LeasePolicy) -> bool:
     return True
 
 
-async def invite_to_room(deps: Deps, panel: Panel, users: list[str]) -> None:
-    """A newcomer joins the room (best effort: the room may be a group DM)."""
-    if panel.debrief_channel is None or panel.debrief_channel.startswith("D"):
-        return
+async def change_room_members(
+    deps: Deps, panel: Panel, *, joining: list[str], leaving: list[str]
+) -> None:
+    """A replacement joins the room and the person replaced leaves it (after the commit:
+    Slack is never awaited inside a transaction). A group DM cannot change its people:
+    the coordinator is told instead."""
+    if panel.debrief_channel is None:
+        return  # a room made later invites whoever is on the panel then
+    gateway = deps.slack.gateway_for(panel.team_id)
     try:
-        await deps.slack.gateway_for(panel.team_id).invite(panel.debrief_channel, users)
+        if joining:
+            await gateway.invite(panel.debrief_channel, joining)
+        for user in leaving:
+            await gateway.remove(panel.debrief_channel, user)
     except SlackError as exc:
-        log.warning("panel %s: inviting to the room failed: %s", panel.id, exc.code)
+        log.warning("panel %s: changing the room's members failed: %s", panel.id, exc.code)
+        if exc.code != "method_not_supported_for_channel_type":
+            return
+        note = plain(
+            f"The debrief for *{panel.code}* is a group DM, and Slack cannot add or remove "
+            "people in one: "
+            + " ".join(f"<@{u}> joins" for u in joining)
+            + (" and " if joining and leaving else "")
+            + " ".join(f"<@{u}> leaves" for u in leaving)
+            + ". Start a new group DM for the debrief if they need it; the packet itself is "
+            "only ever shown to current members."
+        )
+        async with deps.storage.transaction() as uow:
+            await uow.outbox.add(
+                shown.dm(panel, new_key("room-members"), panel.coordinator_id, note),
+                deps.now(),
+            )

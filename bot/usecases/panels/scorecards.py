@@ -138,8 +138,10 @@ async def check_submission(deps: Deps, submission: ViewSubmission) -> dict[str, 
     view = await member_view(
         deps, submission.team_id, submission.user_id, submission.private_metadata
     )
-    if view is None or view.interview_of(submission.user_id) is None:
-        return {"recommendation": "You are not an interviewer on this panel."}
+    if view is None:
+        return {"recommendation": NOT_FOUND}
+    if view.interview_of(submission.user_id) is None:
+        return {"recommendation": "Only the panel's interviewers write scorecards."}
     if view.panel.status not in OPEN_STATUSES:
         return {"recommendation": "This panel is closed: scorecards can no longer change."}
     questions = await _rated_questions(deps, view, submission.user_id)

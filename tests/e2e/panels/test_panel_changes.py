@@ -78,6 +78,7 @@ async def test_changes_resend_only_the_kits_that_changed(sandbox, clock):
     assert [r.status for r in reminders if r.interview_id == interviews[FAY].id] == ["pending"] * 5
     # fay is in the debrief room, and its progress counts her instead of clara.
     assert FAY in sandbox.standin.members(room), "the newcomer joins the debrief room"
+    assert CLARA not in sandbox.standin.members(room), "the one replaced leaves it"
     progress = next(m for m in sandbox.standin.messages(room) if m["text"].startswith("Scorecards"))
     assert f"@{FAY}" in message_text(progress) and f"@{CLARA}" not in message_text(progress)
 

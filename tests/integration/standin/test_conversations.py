@@ -547,3 +547,54 @@ def test_cursor_encoding_round_trips():
     assert decode_cursor(encode_cursor("user", "U1"), "user") == "U1"
     assert decode_cursor(None, "user") is None
     assert parse_ts(format_ts(1700000000_000123)) == 1700000000_000123
+
+
+# -- users.conversations and conversations.kick ---------------------------------------
+
+
+async def test_users_conversations_lists_the_bots_conversations_of_the_types_asked(client):
+    secret = (await client.conversations_create(name="debrief-c-abcde", is_private=True))[
+        "channel"
+    ]["id"]
+    await client.conversations_create(name="open-one")
+    archived = (await client.conversations_create(name="old-room", is_private=True))["channel"][
+        "id"
+    ]
+    await client.conversations_archive(channel=archived)
+    private = await client.users_conversations(types="private_channel", exclude_archived=True)
+    assert [c["id"] for c in private["channels"]] == [secret]
+    with_archived = await client.users_conversations(types="private_channel")
+    assert {c["id"] for c in with_archived["channels"]} == {secret, archived}
+    answer = await error_of(client.users_conversations(types="secret_rooms"))
+    assert answer["error"] == "invalid_types"
+
+
+async def test_users_conversations_pages_with_a_cursor(client):
+    made = [
+        (await client.conversations_create(name=f"room-{n}", is_private=True))["channel"]["id"]
+        for n in range(5)
+    ]
+    seen, cursor = [], None
+    while True:
+        page = await client.users_conversations(
+            types="private_channel", limit=2, **({"cursor": cursor} if cursor else {})
+        )
+        seen += [c["id"] for c in page["channels"]]
+        cursor = page["response_metadata"]["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(made)
+
+
+async def test_kick_removes_a_member_and_names_what_it_cannot_do(client, standin):
+    channel = (await client.conversations_create(name="panel", is_private=True))["channel"]["id"]
+    await client.conversations_invite(channel=channel, users="U1,U2")
+    assert (await client.conversations_kick(channel=channel, user="U1"))["ok"]
+    assert standin.members(channel) == ["U2", "UBOT"]
+    for user, error in (
+        ("U1", "not_in_channel"),
+        ("U404", "user_not_found"),
+        ("UBOT", "cant_kick_self"),
+    ):
+        answer = await error_of(client.conversations_kick(channel=channel, user=user))
+        assert answer["error"] == error, user

@@ -80,9 +80,10 @@ async def test_an_open_panels_questions_are_held_however_long_ago(deps, clock, s
 @pytest.mark.parametrize("status", ["decided", "closed"])
 async def test_a_finished_panels_questions_are_held_for_the_guard_period(deps, clock, status):
     await hold(deps, ["q1"], status=status, starts=T0)
-    clock.set(T0 + timedelta(days=30))
+    ended = T0 + timedelta(minutes=45)  # the guard period runs from the interview's end
+    clock.set(ended + timedelta(days=30))
     assert await held(deps) == {"q1"}
-    clock.set(T0 + timedelta(days=30, seconds=1))
+    clock.set(ended + timedelta(days=30, seconds=1))
     assert await held(deps) == set()
 
 
@@ -91,7 +92,7 @@ async def test_a_purge_does_not_cut_the_guard_period_short(deps, clock):
     clock.set(T0 + timedelta(days=3))
     await purge.purge(deps, panel, by="UCO")
     assert await held(deps) == {"q1"}
-    clock.set(T0 + timedelta(days=30, seconds=1))
+    clock.set(T0 + timedelta(days=30, minutes=45, seconds=1))
     assert await held(deps) == set()
 
 
@@ -103,7 +104,7 @@ async def test_the_guard_period_is_the_workspaces(deps, clock):
     assert await held(deps) == {"q1"}
     async with deps.storage.transaction() as uow:
         await uow.panels.save_settings(PanelSettings(TEAM, leak_guard_days=0))
-    clock.set(T0 + timedelta(seconds=1))
+    clock.set(T0 + timedelta(minutes=45, seconds=1))
     assert await held(deps) == set()
 
 

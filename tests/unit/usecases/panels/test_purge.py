@@ -272,13 +272,7 @@ async def test_a_live_panel_is_never_purged_by_retention(deps, clock):
     assert (await current(deps, panel.id)).status == "live"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finish_purges only visits purged panels that still have a debrief room: "
-    "without one, a message in flight during the purge stays in Slack and the "
-    "panel's outbox records are never forgotten",
-)
-async def test_a_purged_panel_without_a_room_has_its_late_messages_deleted_too(deps):
+async def test_a_purged_panel_without_a_room_has_its_late_messages_deleted_too(deps, gateway):
     panel = await live(deps)  # the room was never made (say its creation kept failing)
     async with deps.storage.transaction() as uow:
         await uow.processes.beat(deps.owner, host="h", pid=1, now=deps.now())
@@ -292,5 +286,8 @@ async def test_a_purged_panel_without_a_room_has_its_late_messages_deleted_too(d
     for _ in range(3):
         await purge.finish_purges(deps)
         await deliver(deps)
-    assert fake(deps).messages(key=f"delete:{in_flight.outgoing.key}")
+    assert ("DUA", "1709.000777") in {(c["channel"], c["ts"]) for c in gateway.calls_to("delete")}
     assert await with_subject(deps, f"panel:{panel.id}") == []
+    assert await with_subject(deps, f"purge:{panel.id}") == []
+    assert gateway.calls_to("archive") == []  # there was no room to archive
+    assert (await current(deps, panel.id)).purge_finished_at is not None

@@ -133,8 +133,29 @@ async def test_a_room_recorded_meanwhile_is_not_replaced(deps, gateway, monkeypa
     assert fake(deps).messages(key=f"panel-progress:{panel.id}") == []
 
 
-async def test_inviting_to_a_room_is_best_effort(deps, gateway):
+async def test_changing_a_rooms_members_is_best_effort(deps, gateway):
     panel = await live(deps, room=True)
     gateway.fail("invite", SlackError("not_in_channel"))
-    await rooms.invite_to_room(deps, panel, ["UD"])  # logged, not raised
+    await rooms.change_room_members(deps, panel, joining=["UD"], leaving=["UA"])  # logged
     assert gateway.calls_to("invite")[-1]["users"] == ["UD"]
+    notes = fake(deps).messages(action="dm", user_id=panel.coordinator_id)
+    assert not [m for m in notes if m.key.startswith("room-members")]
+
+
+async def test_a_replacement_joins_and_the_replaced_leaves(deps, gateway):
+    panel = await live(deps, room=True)
+    await rooms.change_room_members(deps, panel, joining=["UD"], leaving=["UA"])
+    assert gateway.calls_to("invite")[-1] == {"channel": panel.debrief_channel, "users": ["UD"]}
+    assert gateway.calls_to("remove") == [{"channel": panel.debrief_channel, "user": "UA"}]
+
+
+async def test_a_group_dm_room_that_cannot_change_is_reported_to_the_coordinator(deps, gateway):
+    panel = await live(deps, room=True)
+    gateway.fail("invite", SlackError("method_not_supported_for_channel_type"))
+    await rooms.change_room_members(deps, panel, joining=["UD"], leaving=["UA"])
+    notes = [
+        m
+        for m in fake(deps).messages(action="dm", user_id=panel.coordinator_id)
+        if m.key.startswith("room-members")
+    ]
+    assert len(notes) == 1 and "group DM" in notes[0].text and "<@UD> joins" in notes[0].text

@@ -191,7 +191,7 @@ async def test_someone_not_interviewing_is_refused_in_the_modal(deps):
     mine = await kit_questions(deps, panel, "UA")
     submission = card_submission(panel, HIRING_MANAGER, card_values(mine))
     assert await scorecards.check_submission(deps, submission) == {
-        "recommendation": "You are not an interviewer on this panel."
+        "recommendation": "Only the panel's interviewers write scorecards."
     }
 
 
