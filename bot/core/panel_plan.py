@@ -207,8 +207,64 @@ def plan_panel(bank: Sequence[Question], request: PlanRequest, rng: random.Rando
             if position is not None:
                 take(who, position)
                 progress = True
-    plan = Plan({w: tuple(qs) for w, qs in chosen.items()}, ())
+    plan = repair_coverage(Plan({w: tuple(qs) for w, qs in chosen.items()}, ()), ranked, request)
     return replace(plan, shortfalls=tuple(shortfalls(plan, focus, pool, request)))
+
+
+def repair_coverage(plan: Plan, ranked: Sequence[Question], request: PlanRequest) -> Plan:
+    """Where a focus topic still has fewer than two interviewers although questions on it
+    are left, a long question chosen early crowded it out: swap, in an interviewer who
+    does not cover the topic, a question no topic's coverage depends on for the best
+    remaining question on the topic that fits in its time."""
+    focus = list(dict.fromkeys(request.focus_topics))
+    wanted = min(COVERAGE_WANTED, len(request.seats))
+    by = {w: list(qs) for w, qs in plan.by_interviewer.items()}
+    budget = {s.interviewer: max(0, s.minutes - SLACK_MINUTES) for s in request.seats}
+    used = {q.question_id for qs in by.values() for q in qs}
+
+    def covering(topic: str, without: tuple[str, int] | None = None) -> int:
+        count = 0
+        for who, questions in by.items():
+            kept = [q for n, q in enumerate(questions) if (who, n) != without]
+            count += any(topic in q.topics for q in kept)
+        return count
+
+    def removable(who: str, n: int) -> bool:
+        return all(covering(t, (who, n)) >= min(wanted, covering(t)) for t in by[who][n].topics)
+
+    for topic in focus:
+        while covering(topic) < wanted:
+            swapped = False
+            for who in sorted(by, key=lambda w: (-(budget[w] - sum(q.minutes for q in by[w])), w)):
+                if any(topic in q.topics for q in by[who]):
+                    continue
+                room = budget[who] - sum(q.minutes for q in by[who])
+                for n in reversed(range(len(by[who]))):
+                    if not removable(who, n):
+                        continue
+                    fits = room + by[who][n].minutes
+                    new = next(
+                        (
+                            q
+                            for q in ranked
+                            if q.id not in used and topic in q.topics and q.minutes <= fits
+                        ),
+                        None,
+                    )
+                    if new is None:
+                        continue
+                    used.discard(by[who][n].question_id)
+                    used.add(new.id)
+                    by[who][n] = PlannedQuestion(
+                        new.id, new.minutes, tuple(t for t in focus if t in new.topics)
+                    )
+                    swapped = True
+                    break
+                if swapped:
+                    break
+            if not swapped:
+                break
+    return Plan({w: tuple(qs) for w, qs in by.items()}, plan.shortfalls)
 
 
 def shortfalls(

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core import panel_plan
 from bot.core.panel_plan import (
     COVERAGE_WANTED,
     LEVEL_DIFFICULTIES,
@@ -25,6 +27,7 @@ from bot.core.panel_plan import (
     eligible,
     naive_plan,
     plan_panel,
+    repair_coverage,
     shortfalls,
 )
 from questionbank.models import Question
@@ -132,7 +135,8 @@ def scan_plan(bank: Sequence[Question], request: PlanRequest, rng: random.Random
             if q is not None:
                 take(who, q)
                 progress = True
-    plan = Plan({w: tuple(qs) for w, qs in chosen.items()}, ())
+    # The repair step is its own rule (tested below); the plain scan applies it the same.
+    plan = repair_coverage(Plan({w: tuple(qs) for w, qs in chosen.items()}, ()), ranked, request)
     return Plan(plan.by_interviewer, tuple(shortfalls(plan, focus, pool, request)))
 
 
@@ -245,3 +249,41 @@ def test_the_naive_baseline_ignores_coverage_but_keeps_time_and_distinctness():
     assert len(ids) == len(set(ids))
     for seat in wanted.seats:
         assert sum(q.minutes for q in plan.by_interviewer[seat.interviewer]) <= 55
+
+
+def _random_case(seed: int) -> tuple[list[Question], PlanRequest]:
+    rng = random.Random(seed)
+    bank = random_bank(rng, rng.randint(20, 60))
+    wanted = request(
+        rng.randint(2, 4), rng.choice((30, 45)), rng.sample(TOPICS, rng.randint(2, 5)), "senior"
+    )
+    return bank, wanted
+
+
+@pytest.mark.parametrize("seed", [4, 9])
+def test_a_topic_crowded_out_by_a_long_question_is_covered_by_a_swap(seed):
+    bank, wanted = _random_case(seed)
+    plan = plan_panel(bank, wanted, random.Random(seed))
+    assert plan.shortfalls == ()
+    for topic in wanted.focus_topics:
+        assert len(plan.coverage(topic)) >= 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 100_000))
+def test_the_repair_keeps_time_distinctness_and_every_topics_coverage(seed):
+    bank, wanted = _random_case(seed)
+    try:
+        plan = plan_panel(bank, wanted, random.Random(seed))
+    except PlanningError:
+        return
+    ids = plan.question_ids()
+    assert len(ids) == len(set(ids))
+    for seat in wanted.seats:
+        used = sum(q.minutes for q in plan.by_interviewer[seat.interviewer])
+        assert used <= seat.minutes - SLACK_MINUTES
+    with mock.patch.object(panel_plan, "repair_coverage", lambda plan, _ranked, _request: plan):
+        greedy = plan_panel(bank, wanted, random.Random(seed))
+    for topic in wanted.focus_topics:
+        assert len(plan.coverage(topic)) >= min(2, len(greedy.coverage(topic)))
+    assert len(plan.shortfalls) <= len(greedy.shortfalls)
