@@ -37,8 +37,7 @@ from bot.slack.webclient import build_web_client
 from bot.storage.sqlite.database import Database, DatabaseUnusable
 from bot.storage.sqlite.storage import SqliteStorage
 from bot.usecases.deps import Deps
-from handlers import Listeners, register_listeners
-from handlers.events.messages import fast_path as message_fast_path
+from handlers import Listeners, fast_paths, register_listeners
 from questionbank.loader import Bank, load_bank
 
 log = logging.getLogger("mlquiz.bootstrap")
@@ -244,7 +243,7 @@ async def start_runtime(
                     else None
                 ),
                 health=storage.healthy,
-                fast_events=message_fast_path(listeners),
+                fast_events=fast_paths(listeners),
             ),
             host=settings.host,
             port=settings.port,

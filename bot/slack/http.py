@@ -73,9 +73,10 @@ def verified(secret: bytes | None, body: bytes, headers: Mapping[str, str], now:
     return hmac.compare_digest("v0=" + expected.hexdigest(), signature)
 
 
-def check_payload(body: bytes, content_type: str) -> dict[str, Any] | None:
-    """The shapes Slack sends: a JSON object (events, returned parsed), or a form whose
-    `payload`, when present, is a JSON object (interactions)."""
+def check_payload(body: bytes, content_type: str) -> dict[str, Any]:
+    """The shapes Slack sends: a JSON object (events) or a form (commands; interactions,
+    whose `payload` is a JSON object). Returned parsed: a JSON body as it is, a form as
+    its fields."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -96,12 +97,13 @@ def check_payload(body: bytes, content_type: str) -> dict[str, Any] | None:
             raise BadRequest("invalid_payload") from None
         if not isinstance(payload, dict):
             raise BadRequest("payload_not_object")
-    return None
+    return form
 
 
-# The hot path: a message event (every thread reply) handed straight to its listener.
-# Returns False when it is not one, and Bolt dispatches the request as usual.
-FastEvents = Callable[[dict[str, Any]], Awaitable[bool]]
+# The hot paths: a message event (every thread reply) or a slash command handed straight
+# to its listener, given the parsed body and whether it was JSON. The answer is the ack's
+# text ("" for a bare ack), or None when it is neither and Bolt dispatches the request.
+FastEvents = Callable[[dict[str, Any], bool], Awaitable[str | None]]
 
 
 def build_web_app(
@@ -134,8 +136,12 @@ def build_web_app(
         try:
             # Bolt's dispatch costs about a millisecond of CPU a request; thread replies
             # arrive by the hundred, and their listener needs none of its machinery.
-            if parsed is not None and fast_events is not None and await fast_events(parsed):
-                return web.Response(status=200)
+            if fast_events is not None:
+                acked = await fast_events(parsed, request.content_type == "application/json")
+                if acked == "":
+                    return web.Response(status=200)
+                if acked is not None:
+                    return web.json_response({"text": acked})
             bolt_request = AsyncBoltRequest(
                 body=body.decode("utf-8"),
                 query=request.query_string,

@@ -33,24 +33,39 @@ def slash_command(command: dict[str, Any], reply_hosts: frozenset[str]) -> Slash
     )
 
 
+NO_USER = "This command arrived without a user, so I can't answer it."
+
+
+async def handle(listeners: Listeners, command: dict[str, Any]) -> str:
+    """Record the command (or start its modal) and return the ack's text ("" for none)."""
+    request = slash_command(command, listeners.deps.reply_hosts)
+    if request is None:
+        log.warning("slash command without a user: refused")
+        return NO_USER
+    if opens_modal(request.text):
+        # A modal must be opened with the trigger within three seconds: right after the ack.
+        listeners.background.spawn(
+            panel_commands.open_from_command(
+                listeners.deps, request, text_field(command.get("trigger_id"))
+            ),
+            name="command:panel-modal",
+            urgent=True,
+        )
+        return ""
+    await listeners.intake.accept(request, command)
+    return ""
+
+
+async def accept_fast(listeners: Listeners, body: dict[str, Any], is_json: bool) -> str | None:
+    """`/mlquiz` without Bolt's dispatch (the HTTP edge's hot path); None for anything
+    else."""
+    if is_json or body.get("command") != COMMAND or "payload" in body:
+        return None
+    return await handle(listeners, body)
+
+
 def register(app: AsyncApp, listeners: Listeners) -> None:
     @app.command(COMMAND)
     async def handle_mlquiz(ack: AsyncAck, command: dict[str, Any]) -> None:
-        request = slash_command(command, listeners.deps.reply_hosts)
-        if request is None:
-            log.warning("slash command without a user: refused")
-            await ack(text="This command arrived without a user, so I can't answer it.")
-            return
-        if opens_modal(request.text):
-            # A modal must be opened with the trigger within three seconds: at once.
-            await ack()
-            listeners.background.spawn(
-                panel_commands.open_from_command(
-                    listeners.deps, request, text_field(command.get("trigger_id"))
-                ),
-                name="command:panel-modal",
-                urgent=True,
-            )
-            return
-        await listeners.intake.accept(request, command)
-        await ack()
+        text = await handle(listeners, command)
+        await ack(text=text) if text else await ack()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
@@ -43,22 +43,18 @@ def message_event(body: Mapping[str, Any], event: Mapping[str, Any]) -> MessageE
     )
 
 
-def fast_path(listeners: Listeners) -> Callable[[dict[str, Any]], Awaitable[bool]]:
+async def accept_fast(listeners: Listeners, body: dict[str, Any], is_json: bool) -> str | None:
     """The same hand-over as the Bolt listener below, for the HTTP edge to call without
-    Bolt's dispatch: True when the body was a message event (and is recorded)."""
-
-    async def accept(body: dict[str, Any]) -> bool:
-        event = body.get("event")
-        if body.get("type") != "event_callback" or not isinstance(event, dict):
-            return False
-        if event.get("type") != "message":
-            return False
-        request = message_event(body, event)
-        if request.channel_id:
-            await listeners.intake.accept(request, body)
-        return True
-
-    return accept
+    Bolt's dispatch: "" (a bare ack) when the body was a message event, else None."""
+    event = body.get("event")
+    if not is_json or body.get("type") != "event_callback" or not isinstance(event, dict):
+        return None
+    if event.get("type") != "message":
+        return None
+    request = message_event(body, event)
+    if request.channel_id:
+        await listeners.intake.accept(request, body)
+    return ""
 
 
 def register(app: AsyncApp, listeners: Listeners) -> None:
