@@ -29,6 +29,7 @@ from bot.jobs.inbox import InboxWorker, InboxWriter
 from bot.jobs.liveness import Liveness, new_owner
 from bot.jobs.scheduler import Scheduler
 from bot.jobs.tasks import BackgroundTasks
+from bot.jobs.traffic import Traffic
 from bot.ports.slack import Forbidden, SlackError, SlackUnavailable
 from bot.slack.gateway import SingleWorkspace
 from bot.slack.http import HttpServer, build_web_app, wait_for_shutdown_signal
@@ -195,9 +196,10 @@ async def start_runtime(
         max_retries=min(2, settings.slack_max_retries),
         backoff_seconds=settings.slack_retry_backoff_seconds,
     )
-    deliverer = Deliverer(deps, responder, tasks)
+    traffic = Traffic()
+    deliverer = Deliverer(deps, responder, tasks, traffic=traffic)
     storage.on_new_messages(deliverer.wake)
-    worker = InboxWorker(deps, tasks)
+    worker = InboxWorker(deps, tasks, traffic=traffic)
     intake = InboxWriter(deps, worker)
     liveness = Liveness(deps)
     await liveness.start()
@@ -244,6 +246,7 @@ async def start_runtime(
                 ),
                 health=storage.healthy,
                 fast_events=fast_paths(listeners),
+                traffic=traffic,
             ),
             host=settings.host,
             port=settings.port,

@@ -22,6 +22,7 @@ from datetime import timedelta
 
 from bot.core.records import OutboxRow
 from bot.jobs.tasks import BackgroundTasks
+from bot.jobs.traffic import NoTraffic, Traffic
 from bot.ports.slack import (
     Forbidden,
     Message,
@@ -39,6 +40,9 @@ log = logging.getLogger("mlquiz.delivery")
 
 # Look for a message in history from a little before it was first recorded.
 HISTORY_MARGIN = timedelta(minutes=2)
+# Messages per batch: all waiting when no request waits for its ack, a few while some do.
+BATCH = 32
+PRESSED_BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -61,11 +65,13 @@ class Deliverer:
         *,
         concurrency: int = 8,
         retry: RetryPolicy | None = None,
+        traffic: Traffic | None = None,
     ) -> None:
         self.deps = deps
         self.responder = responder
         self.tasks = tasks
         self.retry = retry or RetryPolicy()
+        self.traffic = traffic or NoTraffic()
         self._gate = asyncio.Semaphore(concurrency)
         self._waiting: set[int] = set()
         self._draining = False
@@ -116,7 +122,8 @@ class Deliverer:
     async def _drain(self) -> None:
         try:
             while self._waiting:
-                batch = sorted(self._waiting)[:200]
+                turn = await self.traffic.turn()
+                batch = sorted(self._waiting)[: turn.limit(BATCH, PRESSED_BATCH)]
                 self._waiting.difference_update(batch)
                 await self.deliver(batch)
         finally:

@@ -23,6 +23,7 @@ from typing import Any
 
 from bot.core.records import InboxEntry, InboxRow
 from bot.jobs.tasks import BackgroundTasks
+from bot.jobs.traffic import NoTraffic, Traffic
 from bot.ports.inbox import Intake
 from bot.ports.requests import (
     REQUEST_KINDS,
@@ -39,6 +40,9 @@ from bot.usecases.deps import Deps
 
 log = logging.getLogger("mlquiz.inbox")
 MAX_ATTEMPTS = 5
+# Rows per batch: all that is due when no request waits for its ack, a few while some do.
+BATCH = 32
+PRESSED_BATCH = 4
 RETRY_AFTER = timedelta(seconds=30)
 
 
@@ -69,9 +73,17 @@ def entry_for(request: Request, payload: Mapping[str, Any]) -> InboxEntry:
 
 
 class InboxWorker:
-    def __init__(self, deps: Deps, tasks: BackgroundTasks, *, concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        tasks: BackgroundTasks,
+        *,
+        concurrency: int = 8,
+        traffic: Traffic | None = None,
+    ) -> None:
         self.deps = deps
         self.tasks = tasks
+        self.traffic = traffic or NoTraffic()
         self._gate = asyncio.Semaphore(concurrency)
         self._draining = False
         self._again = False
@@ -97,8 +109,11 @@ class InboxWorker:
         try:
             while True:
                 self._again = False
+                turn = await self.traffic.turn()
                 async with self.deps.storage.reading() as uow:
-                    ids = await uow.inbox.due(self.deps.now(), self.deps.leases)
+                    ids = await uow.inbox.due(
+                        self.deps.now(), self.deps.leases, limit=turn.limit(BATCH, PRESSED_BATCH)
+                    )
                 if ids:
                     await self._process_batch(ids)
                 elif not self._again:
@@ -151,7 +166,9 @@ class InboxWorker:
             )
 
     async def _process_group(self, rows: list[InboxRow]) -> None:
-        for row in rows:
+        for n, row in enumerate(rows):
+            if n:
+                await self.traffic.give_way()
             async with self._gate:
                 await self._process(row)
 

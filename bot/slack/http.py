@@ -21,6 +21,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
+from bot.jobs.traffic import Traffic
+
 log = logging.getLogger("mlquiz.server")
 
 
@@ -112,6 +114,7 @@ def build_web_app(
     signing_secret: str | None,
     health: Health | None = None,
     fast_events: FastEvents | None = None,
+    traffic: Traffic | None = None,
 ) -> web.Application:
     """`POST /slack/events` and `GET /healthz`. Whatever arrives, the answer is 401
     (not signed by Slack), 400 (signed but unreadable) or Bolt's own; an unexpected
@@ -120,6 +123,16 @@ def build_web_app(
     secret = signing_secret.encode() if signing_secret else None
 
     async def slack_events(request: web.Request) -> web.Response:
+        if traffic is None:
+            return await answer(request)
+        # Counted so that background work gives way until Slack has its ack.
+        traffic.arrived()
+        try:
+            return await answer(request)
+        finally:
+            traffic.answered()
+
+    async def answer(request: web.Request) -> web.Response:
         try:
             body = await request.read()
         except web.HTTPException:

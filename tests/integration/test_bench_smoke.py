@@ -1,4 +1,4 @@
-"""The reveal, storage and panel benchmarks run end to end at a tiny size, so an API change
+"""The ack, reveal, storage and panel benchmarks run end to end at a tiny size, so an API change
 that breaks them fails here instead of at the next `make bench`. No figure is checked:
 this is not a benchmark, only proof that each still measures what it says."""
 
@@ -50,3 +50,14 @@ def test_panels_bench_plans_both_ways_and_builds_packets():
     assert failures["topics_checked"] == 3 * report["panel"]["focus_topics"]
     assert 0 <= failures["plan_topics_under_two"] <= failures["topics_checked"]
     assert report["ratios"]["plan_vs_naive_median"] > 0
+
+
+def test_ack_bench_measures_every_server_and_the_ingest():
+    report = run_bench(
+        "ack.py", "--requests", "20", "--levels", "1,4", "--rounds", "1", "--replies", "10"
+    )
+    assert set(report["servers"]) == {"aiohttp-floor", "bolt-default", "bolt-pbr", "mlquiz"}
+    ours = report["servers"]["mlquiz"]["4"]
+    assert ours["p50_ms"] > 0 and ours["server_cpu_ms_per_request"] > 0
+    assert set(report["vs_bolt_pbr"]) == {"1", "4"}
+    assert report["ingest"]["reactions"] == 10

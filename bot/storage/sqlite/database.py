@@ -17,6 +17,8 @@ import aiosqlite
 from bot.storage.sqlite.migrations import Migration, load_migrations
 
 BUSY_TIMEOUT_MS = 5000
+# Commits between checkpoints: a few hundred WAL pages, copied off the event loop.
+CHECKPOINT_EVERY = 200
 log = logging.getLogger("mlquiz.storage")
 
 # The transaction (if any) the current task is inside, so nested use joins it
@@ -49,7 +51,12 @@ class Database:
 
     Writes go through `transaction()`: BEGIN IMMEDIATE takes SQLite's write lock up
     front (two processes take turns instead of failing on lock upgrade), and an asyncio
-    lock keeps coroutines sharing the connection from interleaving."""
+    lock keeps coroutines sharing the connection from interleaving.
+
+    Checkpoints (copying the WAL into the database file, with an fsync) run on the
+    reader's thread every `CHECKPOINT_EVERY` commits, not inside a commit on the loop:
+    SQLite's automatic checkpoint stalled the loop for 10-30 ms every few hundred
+    commits, which was most of the slowest acks (bench/ack.py)."""
 
     def __init__(self, sync: sqlite3.Connection, path: Path) -> None:
         self.sync = sync
@@ -59,6 +66,8 @@ class Database:
         self._reader: aiosqlite.Connection | None = None
         self._listeners: dict[str, list[Callable[[list[object]], None]]] = defaultdict(list)
         self._committed: dict[str, list[object]] | None = None
+        self._commits = 0
+        self._checkpoint: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate: bool = True) -> Database:
@@ -80,6 +89,7 @@ class Database:
             await db._run(_statement, "PRAGMA busy_timeout = 0", ())
             await db._run(_statement, "PRAGMA journal_mode = WAL", ())
             await db._run(_statement, "PRAGMA synchronous = NORMAL", ())
+            await db._run(_statement, "PRAGMA wal_autocheckpoint = 0", ())
             await db._run(_statement, "PRAGMA foreign_keys = ON", ())
             if migrate:
                 await db.migrate()
@@ -92,6 +102,9 @@ class Database:
         return db
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            await asyncio.gather(self._checkpoint, return_exceptions=True)
+            self._checkpoint = None
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
@@ -147,6 +160,7 @@ class Database:
                     _statement(self.sync, "ROLLBACK", ())
                     raise
                 _statement(self.sync, "COMMIT", ())
+                self._committed_one()
             finally:
                 self._committed = None
                 _current.reset(token)
@@ -240,7 +254,27 @@ class Database:
         if _inside(self):
             return int(await self._run(_statement, sql, params))
         async with self._lock:
-            return int(await self._run(_statement, sql, params))
+            changed = int(await self._run(_statement, sql, params))
+        self._committed_one()
+        return changed
+
+    def _committed_one(self) -> None:
+        self._commits += 1
+        if self._commits % CHECKPOINT_EVERY == 0 and self._checkpoint is None:
+            self._checkpoint = asyncio.get_running_loop().create_task(
+                self._checkpoint_off_loop(), name="sqlite:checkpoint"
+            )
+
+    async def _checkpoint_off_loop(self) -> None:
+        try:
+            reader = await self._reading_connection()
+            # PASSIVE never waits for readers or writers: what it cannot copy now,
+            # the next one does.
+            await reader.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:
+            log.warning("checkpoint failed; the next one tries again", exc_info=True)
+        finally:
+            self._checkpoint = None
 
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         if _inside(self):

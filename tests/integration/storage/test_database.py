@@ -158,3 +158,24 @@ async def test_foreign_keys_are_enforced(store):
             " source, answered_at, last_event_at) VALUES"
             " ('T1', 999, 'U1', 'C1', '2024-01-01', 1, 'x', 'thread', 'x', 'x')"
         )
+
+
+async def test_checkpoints_run_off_the_loop_every_few_hundred_commits(tmp_path, monkeypatch):
+    from bot.storage.sqlite import database
+
+    monkeypatch.setattr(database, "CHECKPOINT_EVERY", 20)
+    db = await Database.open(tmp_path / "ckpt.db", migrate=False)
+    try:
+        # SQLite's own checkpoint would run inside a commit, on the event loop.
+        assert (await db.fetchone("PRAGMA wal_autocheckpoint"))[0] == 0
+        await db.execute("CREATE TABLE t (x TEXT)")
+        for _ in range(19):
+            async with db.transaction():
+                await db.execute("INSERT INTO t VALUES (?)", ("x" * 2000,))
+        assert db._checkpoint is not None  # the 20th commit started one
+        assert (tmp_path / "ckpt.db").stat().st_size < 19 * 2000  # all still in the WAL
+        await db._checkpoint
+        # What the WAL held was copied into the database file itself.
+        assert (tmp_path / "ckpt.db").stat().st_size >= 19 * 2000
+    finally:
+        await db.close()
