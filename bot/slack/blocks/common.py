@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from slack_sdk.models.basic_objects import JsonObject
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -14,6 +15,7 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
+    PlainTextObject,
     SectionBlock,
 )
 
@@ -26,10 +28,49 @@ MESSAGE_BLOCK_LIMIT = 50
 
 
 def render(blocks: Iterable[Block]) -> list[dict[str, Any]]:
-    rendered = [block.to_dict() for block in blocks]
+    rendered = [as_dict(block) for block in blocks]
     if len(rendered) > MESSAGE_BLOCK_LIMIT:
         rendered = render_limited(rendered)
     return rendered
+
+
+# The models the builders below make, with texts already cut to Slack's limits. For
+# them `as_dict` gives what `to_dict()` gives (a property test compares the two) without
+# re-validating every object on every call: that was most of the time a reveal spent
+# building its thousand feedback DMs. Any other model goes through `to_dict()`.
+_PLAIN_MODELS = (
+    HeaderBlock,
+    SectionBlock,
+    ContextBlock,
+    ActionsBlock,
+    DividerBlock,
+    ButtonElement,
+    PlainTextObject,
+    MarkdownTextObject,
+)
+_KEYS: dict[type, tuple[str, ...]] = {}
+
+
+def as_dict(model: JsonObject) -> dict[str, Any]:
+    kind = type(model)
+    if kind not in _PLAIN_MODELS:
+        return model.to_dict()
+    keys = _KEYS.get(kind)
+    if keys is None:
+        keys = _KEYS[kind] = tuple(sorted(model.attributes))
+    plain: dict[str, Any] = {}
+    for key in keys:
+        value = getattr(model, key, None)
+        if value is None:
+            continue
+        if isinstance(value, JsonObject):
+            plain[key] = as_dict(value)
+        elif isinstance(value, (list, tuple)):
+            if value:
+                plain[key] = [as_dict(v) if isinstance(v, JsonObject) else v for v in value]
+        elif not isinstance(value, (str, dict)) or value:
+            plain[key] = value
+    return plain
 
 
 def render_limited(rendered: list[dict[str, Any]]) -> list[dict[str, Any]]:
