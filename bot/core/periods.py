@@ -44,6 +44,8 @@ class Period:
         whole_month = self.start == month_start(self.start) and self.end == next_month(self.start)
         if self.kind == "month" and whole_month:
             return f"month:{self.start.isoformat()}"
+        if self.kind == "season" and self == quarter_of(self.start):
+            return f"quarter:{self.start.isoformat()}"
         return None
 
     def contains(self, day: date) -> bool:
@@ -101,10 +103,14 @@ def season(start: date, end_inclusive: date) -> Period:
 
 def this_season(now: datetime, tz: str) -> Period:
     """The current calendar quarter in `tz` (the leaderboard's `season`)."""
-    local = local_day(now, tz)
-    first_month = 3 * ((local.month - 1) // 3) + 1
-    start = date(local.year, first_month, 1)
-    end = date(local.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
+    return quarter_of(local_day(now, tz))
+
+
+def quarter_of(day: date) -> Period:
+    """The calendar quarter holding `day`, as a season."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = date(day.year, first_month, 1)
+    end = date(day.year + (first_month == 10), (first_month + 2) % 12 + 1, 1)
     return Period("season", start, end)
 
 

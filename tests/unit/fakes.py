@@ -37,7 +37,7 @@ from bot.core.panel_records import (
     Scorecard,
     ScorecardIn,
 )
-from bot.core.periods import local_day, month_start, week_start
+from bot.core.periods import local_day, month_start, quarter_of, week_start
 from bot.core.ranking import Standing
 from bot.core.records import (
     AnswerRow,
@@ -1274,6 +1274,7 @@ class FakeScores:
             "all",
             f"week:{week_start(day).isoformat()}",
             f"month:{month_start(day).isoformat()}",
+            f"quarter:{quarter_of(day).start}",
         }
 
     def _standings(

@@ -8,6 +8,11 @@ from bot.core.ranking import Standing
 from bot.storage.sqlite.database import Database
 
 WORKSPACE = ""  # channel_id of the workspace-wide rollup rows
+# The first day of a local day's calendar quarter, as the rollup triggers key it.
+QUARTER_OF_DAY = (
+    "'quarter:' || substr(day, 1, 5)"
+    " || printf('%02d', (CAST(substr(day, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) || '-01'"
+)
 
 
 class ScoreRepository:
@@ -74,6 +79,7 @@ class ScoreRepository:
                 "'all'",
                 "'week:' || date(day, '-6 days', 'weekday 1')",
                 "'month:' || substr(day, 1, 8) || '01'",
+                QUARTER_OF_DAY,
             )
             for period in periods:
                 for scope in ("channel_id", "''"):

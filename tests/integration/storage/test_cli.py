@@ -29,7 +29,7 @@ def test_migrate_stats_backup(tmp_path):
     stats = runner.invoke(cli, ["db", "stats", "--db", str(path)])
     assert stats.exit_code == 0, stats.output
     counts = {line.split()[0]: line.split()[1] for line in stats.output.splitlines()[1:]}
-    assert counts["answers"] == "1" and counts["posts"] == "1" and counts["score_totals"] == "6"
+    assert counts["answers"] == "1" and counts["posts"] == "1" and counts["score_totals"] == "8"
     assert "file size" in stats.output
 
     target = tmp_path / "backup.db"

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.periods import season
+from bot.core.periods import quarter_of, season
 from bot.core.records import AnswerToRecord
 from bot.usecases.appeals import override_grade, resolve_appeal, submit_appeal
 from bot.usecases.deps import Deps, ReplyTo
@@ -190,4 +190,46 @@ async def test_rollups_always_equal_a_recount_from_the_answers(tmp_path_factory,
     before = [tuple(r) for r in await database.fetchall(query)]
     await store.leaderboards.rebuild()
     assert [tuple(r) for r in await database.fetchall(query)] == before
+    # Each quarter's rollup rows are the sum of its days.
+    scores = store.storage._uow.scores
+    for post in posts:
+        quarter = quarter_of(post.day)
+        for scope in ("", "C0", "C1"):
+            summed = await scores.sum_days("T1", scope, quarter.start, quarter.end)
+            rolled = await scores.top_totals("T1", scope, quarter.rollup_key, limit=99)
+            assert sorted(rolled, key=repr) == sorted(summed, key=repr)
+    await database.close()
+
+
+async def test_migration_10_fills_the_quarters_of_existing_scores(tmp_path):
+    from bot.storage.sqlite.database import Database
+    from bot.storage.sqlite.migrations import load_migrations
+
+    database = await Database.open(tmp_path / "old.db", migrate=False)
+    migrations = load_migrations()
+    await database.migrate([m for m in migrations if m.version < 10])
+    for day, channel, user, points in [
+        ("2024-01-05", "C0", "U1", 10),
+        ("2024-03-31", "C1", "U1", 5),
+        ("2024-04-01", "C0", "U1", 7),
+        ("2024-02-10", "C0", "U2", 3),
+    ]:
+        await database.execute(
+            "INSERT INTO score_daily VALUES ('T1', ?, ?, ?, ?, 1, 0.5)",
+            (day, channel, user, points),
+        )
+    await database.migrate(migrations)
+    rows = await database.fetchall(
+        "SELECT channel_id, period, user_id, points, answered FROM score_totals"
+        " WHERE period LIKE 'quarter:%' ORDER BY 1, 2, 3"
+    )
+    assert [tuple(r) for r in rows] == [
+        ("", "quarter:2024-01-01", "U1", 15, 2),
+        ("", "quarter:2024-01-01", "U2", 3, 1),
+        ("", "quarter:2024-04-01", "U1", 7, 1),
+        ("C0", "quarter:2024-01-01", "U1", 10, 1),
+        ("C0", "quarter:2024-01-01", "U2", 3, 1),
+        ("C0", "quarter:2024-04-01", "U1", 7, 1),
+        ("C1", "quarter:2024-01-01", "U1", 5, 1),
+    ]
     await database.close()

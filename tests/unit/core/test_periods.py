@@ -8,9 +8,11 @@ from bot.core.periods import (
     ALL_TIME,
     Period,
     local_day,
+    quarter_of,
     resolve,
     season,
     this_month,
+    this_season,
     this_week,
     week_start,
 )
@@ -58,6 +60,17 @@ def test_rollup_keys_only_for_whole_weeks_and_months():
     assert Period("week", date(2024, 1, 2), date(2024, 1, 9)).rollup_key is None
     assert Period("month", date(2024, 2, 1), date(2024, 3, 1)).rollup_key == "month:2024-02-01"
     assert Period("month", date(2024, 2, 1), date(2024, 2, 28)).rollup_key is None
+
+
+def test_a_whole_calendar_quarter_has_a_rollup_and_no_other_season_does():
+    assert quarter_of(date(2024, 11, 30)) == Period("season", date(2024, 10, 1), date(2025, 1, 1))
+    assert quarter_of(date(2024, 1, 1)).rollup_key == "quarter:2024-01-01"
+    assert quarter_of(date(2024, 6, 30)).rollup_key == "quarter:2024-04-01"
+    assert Period("season", date(2024, 4, 1), date(2024, 6, 30)).rollup_key is None
+    assert Period("season", date(2024, 4, 2), date(2024, 7, 1)).rollup_key is None
+    assert this_season(datetime(2024, 12, 31, 23, 30, tzinfo=UTC), "Europe/Berlin").rollup_key == (
+        "quarter:2025-01-01"
+    )
 
 
 @pytest.mark.parametrize(
