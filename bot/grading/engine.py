@@ -659,6 +659,9 @@ def _first_best_variant(
 def _reach(variant: Variant, view: AnswerView) -> float:
     """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
     strength = view.strength
+    # A third of the variants tried share no word with the answer: no sum to work out.
+    if (view.positions if strength is None else strength).keys().isdisjoint(variant.key_set):
+        return 0.0
     if strength is None:
         present = sum(compress(variant.weights, map(view.positions.__contains__, variant.keys)))
     else:
