@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
-from operator import mul
+from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
@@ -380,7 +380,8 @@ class AnswerView:
 
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
-        content_index = [i for i, t in enumerate(tokens) if t.content]
+        # Indices picked with compress (a C-level pass) rather than a loop over the tokens.
+        content_index = list(compress(range(len(tokens)), map(_IS_CONTENT, tokens)))
         vocabulary = compiled.vocabulary  # rubric words are never typos (see _fold_typo)
         keys = [
             key if key in vocabulary else _fold_typo(key, compiled)
@@ -434,10 +435,12 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
-            negation_at=[i for i, t in enumerate(tokens) if t.negation],
+            negation_at=list(compress(range(len(tokens)), map(_IS_NEGATION, tokens))),
             valence_at=(
                 [i for i, t in enumerate(tokens) if t.key in polarity.VALENCE_KEYS]
-                if not polarity.VALENCE_KEYS.isdisjoint(positions)
+                # A view of the keys, not the dict: a set's isdisjoint walks every key of
+                # a dict, a view's walks the smaller side.
+                if not positions.keys().isdisjoint(polarity.VALENCE_KEYS)
                 else []
             ),
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
@@ -558,6 +561,10 @@ class AnswerView:
         return any(
             fold.get(self.tokens[i].key, self.tokens[i].key) not in asserted for i in governed
         )
+
+
+_IS_CONTENT = attrgetter("content")
+_IS_NEGATION = attrgetter("negation")
 
 
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
@@ -707,7 +714,7 @@ def _contradiction(
         view.negation_at
         or view.valence_at
         or variant.negations
-        or (point.opposites and not point.opposites.isdisjoint(view.positions))
+        or (point.opposites and not view.positions.keys().isdisjoint(point.opposites))
         or point.difference
     ):
         return "", ""  # nothing in the answer could contradict the variant
