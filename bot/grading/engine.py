@@ -382,16 +382,15 @@ class AnswerView:
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
         # Indices picked with compress (a C-level pass) rather than a loop over the tokens.
         content_index = list(compress(range(len(tokens)), map(_IS_CONTENT, tokens)))
+        raw_keys = [tokens[i].key for i in content_index]
         vocabulary = compiled.vocabulary  # rubric words are never typos (see _fold_typo)
+        # Words seen before are looked up in the typo cache here, without a call.
+        typos = compiled.typo_cache
         keys = [
-            key if key in vocabulary else _fold_typo(key, compiled)
-            for key in (tokens[i].key for i in content_index)
+            key if key in vocabulary else typos.get(key) or _fold_typo(key, compiled)
+            for key in raw_keys
         ]
-        folded = {
-            tokens[i].key: key
-            for i, key in zip(content_index, keys, strict=True)
-            if key != tokens[i].key
-        }
+        folded = {raw: key for raw, key in zip(raw_keys, keys, strict=True) if key != raw}
         positions: dict[str, list[int]] = {}
         for pos, key in enumerate(keys):
             positions.setdefault(key, []).append(pos)
@@ -1162,12 +1161,20 @@ def is_copy_of_reference(
         return False
     # Pasting the key points means pasting most of them: an answer that restates one
     # point of three in the rubric's words has not copied the rubric.
-    for source, share in ((compiled.reference_words, 0.5), (compiled.key_point_words, 0.6)):
+    sources = (
+        (compiled.reference_words, compiled.reference_word_set, 0.5),
+        (compiled.key_point_words, compiled.key_point_word_set, 0.6),
+    )
+    for source, source_set, share in sources:
         if len(source) < 8:
             continue
         # The common subsequence is no longer than either side: skip the LCS when that
         # already rules the copy out (an answer much longer or shorter than the source).
         if len(source) / len(words) < 0.8 or len(words) / len(source) < share:
+            continue
+        # Nor has it more words than the answer has words the source uses at all: an
+        # answer with its own words in it is ruled out without the LCS.
+        if sum(map(source_set.__contains__, words)) / len(words) < 0.8:
             continue
         common = LCSseq.similarity(words, source)
         if common / len(words) >= 0.8 and common / len(source) >= share:
