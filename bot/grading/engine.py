@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
-from operator import mul
+from operator import attrgetter, mul
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
@@ -380,17 +380,17 @@ class AnswerView:
 
     @classmethod
     def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
-        content_index = [i for i, t in enumerate(tokens) if t.content]
+        # Indices picked with compress (a C-level pass) rather than a loop over the tokens.
+        content_index = list(compress(range(len(tokens)), map(_IS_CONTENT, tokens)))
+        raw_keys = [tokens[i].key for i in content_index]
         vocabulary = compiled.vocabulary  # rubric words are never typos (see _fold_typo)
+        # Words seen before are looked up in the typo cache here, without a call.
+        typos = compiled.typo_cache
         keys = [
-            key if key in vocabulary else _fold_typo(key, compiled)
-            for key in (tokens[i].key for i in content_index)
+            key if key in vocabulary else typos.get(key) or _fold_typo(key, compiled)
+            for key in raw_keys
         ]
-        folded = {
-            tokens[i].key: key
-            for i, key in zip(content_index, keys, strict=True)
-            if key != tokens[i].key
-        }
+        folded = {raw: key for raw, key in zip(raw_keys, keys, strict=True) if key != raw}
         positions: dict[str, list[int]] = {}
         for pos, key in enumerate(keys):
             positions.setdefault(key, []).append(pos)
@@ -434,10 +434,12 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
-            negation_at=[i for i, t in enumerate(tokens) if t.negation],
+            negation_at=list(compress(range(len(tokens)), map(_IS_NEGATION, tokens))),
             valence_at=(
                 [i for i, t in enumerate(tokens) if t.key in polarity.VALENCE_KEYS]
-                if not polarity.VALENCE_KEYS.isdisjoint(positions)
+                # A view of the keys, not the dict: a set's isdisjoint walks every key of
+                # a dict, a view's walks the smaller side.
+                if not positions.keys().isdisjoint(polarity.VALENCE_KEYS)
                 else []
             ),
             negation_max_words=AUTO_NEGATION_MAX_WORDS if compiled.auto else NEGATION_MAX_WORDS,
@@ -560,6 +562,10 @@ class AnswerView:
         )
 
 
+_IS_CONTENT = attrgetter("content")
+_IS_NEGATION = attrgetter("negation")
+
+
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
     # A concept key ("~disadvantage") comes from a word list, never from a typo, and may sit
     # one prefix away from its opposite ("~advantage").
@@ -659,6 +665,9 @@ def _first_best_variant(
 def _reach(variant: Variant, view: AnswerView) -> float:
     """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
     strength = view.strength
+    # A third of the variants tried share no word with the answer: no sum to work out.
+    if (view.positions if strength is None else strength).keys().isdisjoint(variant.key_set):
+        return 0.0
     if strength is None:
         present = sum(compress(variant.weights, map(view.positions.__contains__, variant.keys)))
     else:
@@ -704,7 +713,7 @@ def _contradiction(
         view.negation_at
         or view.valence_at
         or variant.negations
-        or (point.opposites and not point.opposites.isdisjoint(view.positions))
+        or (point.opposites and not view.positions.keys().isdisjoint(point.opposites))
         or point.difference
     ):
         return "", ""  # nothing in the answer could contradict the variant
@@ -1152,12 +1161,20 @@ def is_copy_of_reference(
         return False
     # Pasting the key points means pasting most of them: an answer that restates one
     # point of three in the rubric's words has not copied the rubric.
-    for source, share in ((compiled.reference_words, 0.5), (compiled.key_point_words, 0.6)):
+    sources = (
+        (compiled.reference_words, compiled.reference_word_set, 0.5),
+        (compiled.key_point_words, compiled.key_point_word_set, 0.6),
+    )
+    for source, source_set, share in sources:
         if len(source) < 8:
             continue
         # The common subsequence is no longer than either side: skip the LCS when that
         # already rules the copy out (an answer much longer or shorter than the source).
         if len(source) / len(words) < 0.8 or len(words) / len(source) < share:
+            continue
+        # Nor has it more words than the answer has words the source uses at all: an
+        # answer with its own words in it is ruled out without the LCS.
+        if sum(map(source_set.__contains__, words)) / len(words) < 0.8:
             continue
         common = LCSseq.similarity(words, source)
         if common / len(words) >= 0.8 and common / len(source) >= share:

@@ -274,6 +274,10 @@ class CompiledRubric:
     recall_set: RecallSet | None = None
     # Runs of COPY_RUN word keys of the reference (copy checks).
     copy_shingles: frozenset[tuple[str, ...]] = frozenset()
+    # reference_words and key_point_words as sets (a cheap bound before the LCS of copy
+    # checks).
+    reference_word_set: frozenset[str] = frozenset()
+    key_point_word_set: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -349,6 +353,8 @@ class CompiledRubric:
             vocabulary_list=sorted(vocabulary),
             reference_words=tuple(t.key for t in reference_tokens),
             key_point_words=key_point_words,
+            reference_word_set=frozenset(t.key for t in reference_tokens),
+            key_point_word_set=frozenset(key_point_words),
             typo_cache={},
             auto=rubric.auto_key_points,
             reference_keys=reference_keys,
