@@ -14,6 +14,13 @@ from bot.usecases.deps import Deps, reply
 from bot.usecases.panels import create, debrief, kits, purge, scorecards, views
 from bot.usecases.panels.access import NOT_FOUND, member_view
 
+OPEN_BY_REF = {
+    "show": views.show_panel,
+    "scorecard": scorecards.open_scorecard,
+    "decide": debrief.open_decision,
+    "debrief": debrief.open_packet,
+}
+
 HELP = (
     "*Interview panels*\n"
     "• `/mlquiz panel new`: plan a panel (a form), or in one line: "
@@ -103,35 +110,9 @@ async def open_from_command(deps: Deps, request: SlashCommand, trigger_id: str) 
                 trigger_id=trigger_id,
                 reply_to=to,
             )
-        case "show":
-            await views.show_panel(
-                deps,
-                team_id=team,
-                user_id=user,
-                ref=parsed.panel_ref,
-                trigger_id=trigger_id,
-                reply_to=to,
-            )
-        case "scorecard":
-            await scorecards.open_scorecard(
-                deps,
-                team_id=team,
-                user_id=user,
-                ref=parsed.panel_ref,
-                trigger_id=trigger_id,
-                reply_to=to,
-            )
-        case "decide":
-            await debrief.open_decision(
-                deps,
-                team_id=team,
-                user_id=user,
-                ref=parsed.panel_ref,
-                trigger_id=trigger_id,
-                reply_to=to,
-            )
-        case "debrief":
-            await debrief.open_packet(
+        case "show" | "scorecard" | "decide" | "debrief":
+            # Each opens a modal about one panel, found by its id or candidate code.
+            await OPEN_BY_REF[parsed.action](
                 deps,
                 team_id=team,
                 user_id=user,
