@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
-from operator import attrgetter, mul
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
@@ -22,10 +22,12 @@ from bot.grading.result import PASS_THRESHOLD, Flag, Grade, KeyPointResult, Stat
 from bot.grading.rubric import (
     CompiledKeyPoint,
     CompiledRubric,
+    ReachTable,
     RecallSet,
     Rubric,
     Variant,
     rubric_for,
+    share_needed,
 )
 from bot.grading.text import (
     NEGATION_REACH,
@@ -48,8 +50,6 @@ CREDIT_FULL = 0.85
 # A key point's similarity when only one of its several content words appears is scaled
 # by this: one shared word is not a paraphrase.
 SINGLE_WORD_FACTOR = 0.5
-# See _share_needed.
-LONG_CLAIM_WORDS = 3.0
 # A key point's words must fall within this many times its length of each other.
 REACH_FACTOR = 3.0
 # rapidfuzz ratios between unrelated phrases sit around 30-50; below this a window is noise.
@@ -361,6 +361,8 @@ class AnswerView:
     meaning: RubricMeaning | None = None
     _relation: Relation | None = None
     _recalls: Any = None
+    # By variant number: the most each variant could score here (variant_reaches).
+    reaches: list[float] = field(default_factory=list)
     recall_set: RecallSet | None = None
 
     def recalls(self) -> Any:
@@ -423,7 +425,7 @@ class AnswerView:
                         strength[point_word] = power
             for scored in soft.values():
                 scored.sort()
-        return cls(
+        view = cls(
             text=text,
             tokens=tokens,
             content_index=content_index,
@@ -449,6 +451,8 @@ class AnswerView:
             meaning=meaning,
             recall_set=compiled.recall_set if compiled.auto else None,
         )
+        view.reaches = variant_reaches(view, compiled.reach_table)
+        return view
 
     def snippet(self, span: tuple[int, int]) -> str:
         first, last = span
@@ -601,6 +605,9 @@ class Match:
 _NO_MATCH = Match(0.0, None, False)
 # Similarities this close are a tie; the variant or window whose polarity agrees wins.
 TIE = 1e-9
+# Similarities this close are equal when picking a key point's variant: rounding in the
+# sums behind them (and behind reaches, summed in answer order) stays far below it.
+REACH_SLACK = 1e-12
 # Tied windows kept per variant for the polarity check.
 MAX_TIED_WINDOWS = 6
 
@@ -620,7 +627,7 @@ def best_match(point: CompiledKeyPoint, view: AnswerView) -> Match:
         return judged
     # Rare path: an equally good variant whose polarity agrees with the answer wins.
     for variant in point.variants:
-        if variant is best_variant or _reach(variant, view) < best.similarity - TIE:
+        if variant is best_variant or view.reaches[variant.number] < best.similarity - TIE:
             continue
         match = _match_variant(variant, view)
         if match.similarity >= best.similarity - TIE:
@@ -639,43 +646,56 @@ def _first_best_variant(
     winner comes first and most others are ruled out by their reach without matching.
     That relies on a variant never scoring above its reach; a variant earlier in rubric
     order than the current best still wins a tie, as it would in a pass in rubric order.
+    Similarities within REACH_SLACK are a tie: which wording supplies the snippet does not
+    hang on the last bit of a sum.
     """
-    reaches = [_reach(variant, view) for variant in variants]
+    every = view.reaches
+    reaches = [every[variant.number] for variant in variants]
     best = _NO_MATCH
     best_index = -1
     # Stable: equal reaches keep rubric order.
     for index in sorted(range(len(variants)), key=reaches.__getitem__, reverse=True):
         reach = reaches[index]
-        if reach < best.similarity:
+        if reach < best.similarity - REACH_SLACK:
             break  # the rest reach no further
         wins_ties = index < best_index  # never before a best is found (best_index -1)
-        if reach == best.similarity and not wins_ties:
-            continue
+        if reach <= best.similarity + REACH_SLACK and not wins_ties:
+            continue  # it could only tie
         # _match_variant gives up on a variant that cannot score above `beat`; one that
         # wins ties must still be matched when it can only equal the best.
-        beat = math.nextafter(best.similarity, -math.inf) if wins_ties else best.similarity
+        if wins_ties:
+            beat = math.nextafter(best.similarity - REACH_SLACK, -math.inf)
+        else:
+            beat = best.similarity + REACH_SLACK
         match = _match_variant(variants[index], view, beat=beat)
-        if match.similarity > best.similarity or (
-            wins_ties and match.similarity == best.similarity
-        ):
+        if match.similarity > beat:
             best, best_index = match, index
     return best, (variants[best_index] if best_index >= 0 else None)
 
 
-def _reach(variant: Variant, view: AnswerView) -> float:
-    """The most a variant could score here (fuzzy lifts half way to 1); 0 without words."""
+def variant_reaches(view: AnswerView, table: ReachTable) -> list[float]:
+    """The most each variant of the rubric could score here (fuzzy lifts half way to 1),
+    by variant number; 0 for one sharing no word with the answer.
+
+    One pass over the answer's words and the variants using each (the table's postings).
+    The sums run in answer order, not in each variant's word order, so they may differ
+    from a variant's own sum in the last bit: comparisons with them allow REACH_SLACK.
+    """
+    present = [0.0] * len(table.scales)
+    postings = table.postings
     strength = view.strength
-    # A third of the variants tried share no word with the answer: no sum to work out.
-    if (view.positions if strength is None else strength).keys().isdisjoint(variant.key_set):
-        return 0.0
     if strength is None:
-        present = sum(compress(variant.weights, map(view.positions.__contains__, variant.keys)))
+        for key in view.positions:
+            for number, weight in postings.get(key, ()):
+                present[number] += weight
     else:
-        present = sum(map(mul, variant.weights, map(strength.get, variant.keys, repeat(0.0))))
-    if not present:
-        return 0.0
-    ceiling = min(1.0, present / (variant.total_weight * _share_needed(len(variant.keys))))
-    return (ceiling + 1.0) / 2
+        for key, power in strength.items():
+            for number, weight in postings.get(key, ()):
+                present[number] += weight * power
+    return [
+        (min(1.0, total / scale) + 1.0) / 2 if total else 0.0
+        for total, scale in zip(present, table.scales, strict=True)
+    ]
 
 
 def _judge_negation(match: Match, variant: Variant, view: AnswerView) -> Match:
@@ -854,7 +874,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
     # _finish_overlap, inlined for the common case (this runs for every variant tried).
-    similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
+    similarity = min(1.0, best_weight / (variant.total_weight * share_needed(n_keys)))
     discount = SINGLE_WORD_FACTOR if best_distinct == 1 and n_keys > 1 else 1.0
     if len(best_spans) > 1:
         best_spans = _cohesive_first(best_spans, view)
@@ -940,7 +960,7 @@ def _finish_overlap(
     occurrences: Iterable[tuple[int, int]],
 ) -> tuple[float, list[tuple[int, int]], float]:
     n_keys = len(variant.keys)
-    similarity = min(1.0, best_weight / (variant.total_weight * _share_needed(n_keys)))
+    similarity = min(1.0, best_weight / (variant.total_weight * share_needed(n_keys)))
     discount = 1.0
     if best_distinct == 1 and n_keys > 1:
         discount *= SINGLE_WORD_FACTOR
@@ -973,16 +993,6 @@ def _universal_near(view: AnswerView, first: int, last: int) -> bool:
     start = view.content_index[first] - 2
     end = view.content_index[last - 1]
     return any(start <= i <= end for i in view.universal_at)
-
-
-@cache
-def _share_needed(n_keys: int) -> float:
-    """Share of a key point's (weighted) words that counts as saying it.
-
-    A paraphrase of a long claim keeps only some of its words, and the longer the claim the
-    smaller that share: points of up to 9 words need all of them, a 16-word claim 3/4.
-    """
-    return min(1.0, LONG_CLAIM_WORDS / math.sqrt(n_keys))
 
 
 def _fuzzy(

@@ -8,7 +8,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 from bot.grading.polarity import NONE as NO_POLARITY
@@ -241,6 +241,8 @@ class Variant:
     universal: bool = False  # says "every", "any", "all" or "always"
     polarity: PointPolarity = NO_POLARITY  # what would contradict it (bot.grading.polarity)
     key_set: frozenset[str] = frozenset()  # keys, as a set
+    number: int = 0  # its place among all the rubric's variants (CompiledRubric.reach_table)
+    scale: float = 1.0  # total_weight × share_needed(len(keys)): the weight that scores 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +250,42 @@ class CompiledKeyPoint:
     point: RubricKeyPoint
     variants: tuple[Variant, ...]
     recall: RecallTable | None = None  # derived claims only: its words as a recall table
+
+
+# See share_needed.
+LONG_CLAIM_WORDS = 3.0
+
+
+@cache
+def share_needed(n_keys: int) -> float:
+    """Share of a key point's (weighted) words that counts as saying it.
+
+    A paraphrase of a long claim keeps only some of its words, and the longer the claim the
+    smaller that share: points of up to 9 words need all of them, a 16-word claim 3/4.
+    """
+    return min(1.0, LONG_CLAIM_WORDS / math.sqrt(n_keys))
+
+
+@dataclass(frozen=True, slots=True)
+class ReachTable:
+    """Which variants use each word, with its weight: the most every variant could score
+    on an answer is summed in one pass over the answer's words (engine.reaches) rather
+    than one pass over each variant's words."""
+
+    postings: dict[str, tuple[tuple[int, float], ...]]  # key -> (variant number, weight)
+    scales: tuple[float, ...]  # Variant.scale by variant number
+
+    @classmethod
+    def of(cls, points: Sequence[CompiledKeyPoint]) -> ReachTable:
+        postings: dict[str, list[tuple[int, float]]] = {}
+        scales: list[float] = []
+        for point in points:
+            for variant in point.variants:
+                assert variant.number == len(scales)
+                scales.append(variant.scale)
+                for key, weight in zip(variant.keys, variant.weights, strict=True):
+                    postings.setdefault(key, []).append((variant.number, weight))
+        return cls({k: tuple(v) for k, v in postings.items()}, tuple(scales))
 
 
 @dataclass(slots=True)
@@ -278,6 +316,7 @@ class CompiledRubric:
     # checks).
     reference_word_set: frozenset[str] = frozenset()
     key_point_word_set: frozenset[str] = frozenset()
+    reach_table: ReachTable = field(default_factory=lambda: ReachTable({}, ()))
 
     @classmethod
     def build(cls, rubric: Rubric) -> CompiledRubric:
@@ -307,6 +346,7 @@ class CompiledRubric:
 
         meaning = RubricMeaning.build(vocabulary, term_weight)
         compiled_points = []
+        variant_count = 0
         for kp, variants in zip(rubric.key_points, tokenized, strict=True):
             built = []
             for text, toks in variants:
@@ -321,20 +361,24 @@ class CompiledRubric:
                             w * ASIDE_WEIGHT if k in asides else w
                             for k, w in zip(keys, weights, strict=True)
                         )
+                total_weight = sum(weights)
                 built.append(
                     Variant(
                         text=text,
                         keys=keys,
                         weights=weights,
-                        total_weight=sum(weights),
+                        total_weight=total_weight,
                         joined=" ".join(keys),
                         negations=governing_negations(toks, 0, len(toks) - 1, set(keys)),
                         from_prompt=tuple(k in prompt_keys for k in keys),
                         universal=any(t.key in UNIVERSAL_KEYS for t in toks),
                         polarity=PointPolarity.of(toks, keys, opposites),
                         key_set=frozenset(keys),
+                        number=variant_count,
+                        scale=total_weight * share_needed(len(keys)),
                     )
                 )
+                variant_count += 1
             recall = None
             if rubric.auto_key_points and built:
                 # A claim derived from a reference: also how much of it the answer says
@@ -348,6 +392,7 @@ class CompiledRubric:
         reference_keys = frozenset(t.key for t in reference_tokens if t.content)
         return cls(
             key_points=tuple(compiled_points),
+            reach_table=ReachTable.of(compiled_points),
             term_weight=term_weight,
             vocabulary=frozenset(vocabulary),
             vocabulary_list=sorted(vocabulary),
