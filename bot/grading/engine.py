@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
-from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
@@ -32,10 +31,11 @@ from bot.grading.rubric import (
 from bot.grading.text import (
     NEGATION_REACH,
     UNIVERSAL_KEYS,
+    Columns,
     Token,
     clean_markup,
     governing_negations,
-    tokenize,
+    tokenize_columns,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ WINDOW_SIZES = (2, 3, 4, 6, 8, 11, 15, 20)
 # Typos: an answer word this close (rapidfuzz ratio) to a rubric word is read as it.
 TYPO_CUTOFF = 85.0
 TYPO_MIN_LENGTH = 5
+# Answer keys a rubric remembers the folding of (bounds the cache's memory).
+FOLD_CACHE_SIZE = 50_000
 
 # Negation is judged only for short, atomic key points: in a long claim one negated word
 # among many is a detail, not a contradiction.
@@ -135,8 +137,7 @@ def grade(
     )
     compiled = rubric.compiled
     text = clean_markup(answer or "")
-    tokens = tokenize(text)
-    view = AnswerView.build(text, tokens, compiled)
+    view = AnswerView.build(text, tokenize_columns(text), compiled)
 
     results: list[KeyPointResult] = []
     credits: list[float] = []
@@ -381,40 +382,49 @@ class AnswerView:
         return self._relation
 
     @classmethod
-    def build(cls, text: str, tokens: list[Token], compiled: CompiledRubric) -> AnswerView:
-        # Indices picked with compress (a C-level pass) rather than a loop over the tokens.
-        content_index = list(compress(range(len(tokens)), map(_IS_CONTENT, tokens)))
-        raw_keys = [tokens[i].key for i in content_index]
-        vocabulary = compiled.vocabulary  # rubric words are never typos (see _fold_typo)
-        # Words seen before are looked up in the typo cache here, without a call.
-        typos = compiled.typo_cache
-        keys = [
-            key if key in vocabulary else typos.get(key) or _fold_typo(key, compiled)
-            for key in raw_keys
-        ]
-        folded = {raw: key for raw, key in zip(raw_keys, keys, strict=True) if key != raw}
+    def build(cls, text: str, tokenized: Columns, compiled: CompiledRubric) -> AnswerView:
+        tokens, contents = tokenized.tokens, tokenized.contents
+        # Columns picked with compress (a C-level pass) rather than a loop over the tokens.
+        content_index = list(compress(range(len(tokens)), contents))
+        raw_keys = list(compress(tokenized.keys, contents))
+        # Every key seen before (rubric words included) is folded by a dict lookup.
+        cached = list(map(compiled.fold_cache.get, raw_keys))
+        keys = (
+            cached
+            if _all_found(cached)
+            else [
+                _fold_typo(raw, compiled) if key is None else key
+                for key, raw in zip(cached, raw_keys, strict=True)
+            ]
+        )
+        folded = (
+            {raw: key for raw, key in zip(raw_keys, keys, strict=True) if key != raw}
+            if keys != raw_keys
+            else {}
+        )
         positions: dict[str, list[int]] = {}
         for pos, key in enumerate(keys):
             positions.setdefault(key, []).append(pos)
         n = len(keys)
-        # Content-word spans of sentences, and the sentence of each content word.
+        # Content-word spans of sentences, and the sentence of each content word: sentence
+        # numbers never decrease, so each sentence's span ends where bisection says.
+        numbers = list(compress(tokenized.sentences, contents))
         sentence_spans: list[tuple[int, int]] = []
         sentence_of: list[int] = []
         first = 0
-        for pos in range(1, n + 1):
-            if pos == n or (
-                tokens[content_index[pos]].sentence != tokens[content_index[first]].sentence
-            ):
-                sentence_of.extend([len(sentence_spans)] * (pos - first))
-                sentence_spans.append((first, pos))
-                first = pos
+        for number in dict.fromkeys(numbers):
+            last = bisect_right(numbers, number, first)
+            sentence_of += repeat(len(sentence_spans), last - first)
+            sentence_spans.append((first, last))
+            first = last
         soft: dict[str, list[tuple[int, float]]] = {}
         linked: dict[str, set[str]] = {}
         strength: dict[str, float] | None = None
         meaning = compiled.meaning
         if meaning is not None and meaning.links:
             links = meaning.links
-            for answer_key in links.keys() & positions.keys():
+            # Sorted: the order of strength's keys is the order reaches are summed in.
+            for answer_key in sorted(links.keys() & positions.keys()):
                 found = positions[answer_key]
                 for point_word, power in links[answer_key]:
                     soft.setdefault(point_word, []).extend((p, power) for p in found)
@@ -436,9 +446,13 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
-            negation_at=list(compress(range(len(tokens)), map(_IS_NEGATION, tokens))),
+            negation_at=list(compress(range(len(tokens)), tokenized.negations)),
             valence_at=(
-                [i for i, t in enumerate(tokens) if t.key in polarity.VALENCE_KEYS]
+                list(
+                    compress(
+                        range(len(tokens)), map(polarity.VALENCE_KEYS.__contains__, tokenized.keys)
+                    )
+                )
                 # A view of the keys, not the dict: a set's isdisjoint walks every key of
                 # a dict, a view's walks the smaller side.
                 if not positions.keys().isdisjoint(polarity.VALENCE_KEYS)
@@ -566,24 +580,29 @@ class AnswerView:
         )
 
 
-_IS_CONTENT = attrgetter("content")
-_IS_NEGATION = attrgetter("negation")
+def _all_found(keys: list[str | None]) -> TypeGuard[list[str]]:
+    """Every key was in the fold cache (the common case: no None to fill in)."""
+    return None not in keys
 
 
 def _fold_typo(key: str, compiled: CompiledRubric) -> str:
+    """The rubric word an answer key is a misspelling of, else the key; remembered in the
+    rubric's fold cache (up to FOLD_CACHE_SIZE keys)."""
+    cache = compiled.fold_cache
+    folded = cache.get(key)
+    if folded is not None:
+        return folded
+    folded = key
     # A concept key ("~disadvantage") comes from a word list, never from a typo, and may sit
     # one prefix away from its opposite ("~advantage").
-    if key in compiled.vocabulary or len(key) < TYPO_MIN_LENGTH or key[0] == "~":
-        return key
-    cached = compiled.typo_cache.get(key)
-    if cached is not None:
-        return cached
-    found = process.extractOne(
-        key, compiled.vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
-    )
-    folded = found[0] if found else key
-    if len(compiled.typo_cache) < 50_000:
-        compiled.typo_cache[key] = folded
+    if len(key) >= TYPO_MIN_LENGTH and key[0] != "~":
+        found = process.extractOne(
+            key, compiled.vocabulary_list, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+        )
+        if found:
+            folded = found[0]
+    if len(cache) < FOLD_CACHE_SIZE:
+        cache[key] = folded
     return folded
 
 
@@ -685,15 +704,19 @@ def variant_reaches(view: AnswerView, table: ReachTable) -> list[float]:
     postings = table.postings
     strength = view.strength
     if strength is None:
-        for key in view.positions:
-            for number, weight in postings.get(key, ()):
-                present[number] += weight
+        for hits in map(postings.get, view.positions):
+            if hits:
+                for number, weight in hits:
+                    present[number] += weight
     else:
         for key, power in strength.items():
-            for number, weight in postings.get(key, ()):
-                present[number] += weight * power
+            hits = postings.get(key)
+            if hits:
+                for number, weight in hits:
+                    present[number] += weight * power
+    # min(1.0, total / scale) without the call.
     return [
-        (min(1.0, total / scale) + 1.0) / 2 if total else 0.0
+        ((1.0 if total >= scale else total / scale) + 1.0) / 2 if total else 0.0
         for total, scale in zip(present, table.scales, strict=True)
     ]
 

@@ -298,7 +298,9 @@ class CompiledRubric:
     vocabulary_list: list[str]
     reference_words: tuple[str, ...]  # every word key of the reference, for copy checks
     key_point_words: tuple[str, ...]
-    typo_cache: dict[str, str]
+    # Answer key -> the key after typo folding, for every key seen so far (rubric words
+    # map to themselves): one dict lookup per word in AnswerView.build.
+    fold_cache: dict[str, str]
     auto: bool
     reference_keys: frozenset[str] = frozenset()  # content keys of the reference
     # Claims a full answer needs: the count the prompt asks for ("state at least 4"), else
@@ -400,7 +402,7 @@ class CompiledRubric:
             key_point_words=key_point_words,
             reference_word_set=frozenset(t.key for t in reference_tokens),
             key_point_word_set=frozenset(key_point_words),
-            typo_cache={},
+            fold_cache={key: key for key in vocabulary},
             auto=rubric.auto_key_points,
             reference_keys=reference_keys,
             claims_needed=min(

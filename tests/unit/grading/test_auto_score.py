@@ -76,14 +76,15 @@ def test_aside_words_of_a_derived_claim_weigh_less():
 def test_reference_recall_discounts_words_the_prompt_uses():
     from bot.grading.engine import AnswerView, reference_recall
     from bot.grading.rubric import RECALL_PROMPT_WEIGHT
-    from bot.grading.text import tokenize
+    from bot.grading.text import tokenize_columns
 
     reference = "Bagging reduces variance by averaging bootstrap models."
     asked = Rubric.from_reference(reference, prompt="What does bagging do?").compiled
     plain = Rubric.from_reference(reference).compiled
 
     def recall(answer: str, compiled) -> float:
-        return reference_recall(AnswerView.build(answer, tokenize(answer), compiled), compiled)
+        view = AnswerView.build(answer, tokenize_columns(answer), compiled)
+        return reference_recall(view, compiled)
 
     # A word the prompt already uses weighs RECALL_PROMPT_WEIGHT of what it would: echoing
     # the question says little. Other words weigh a little more in turn.
@@ -96,12 +97,13 @@ def test_reference_recall_discounts_words_the_prompt_uses():
 
 def test_reference_recall_counts_close_words_in_part_and_opposites_not_at_all():
     from bot.grading.engine import AnswerView, reference_recall
-    from bot.grading.text import tokenize
+    from bot.grading.text import tokenize_columns
 
     compiled = Rubric.from_reference("The diameter decreases.").compiled
 
     def recall(answer: str) -> float:
-        return reference_recall(AnswerView.build(answer, tokenize(answer), compiled), compiled)
+        view = AnswerView.build(answer, tokenize_columns(answer), compiled)
+        return reference_recall(view, compiled)
 
     assert recall("The diameter decreases.") == pytest.approx(1.0)
     # "radius" is no "diameter", but close: it earns part of that word.
