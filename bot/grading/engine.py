@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import compress, repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from rapidfuzz import fuzz, process
@@ -26,7 +27,6 @@ from bot.grading.rubric import (
     Rubric,
     Variant,
     rubric_for,
-    share_needed,
 )
 from bot.grading.text import (
     NEGATION_REACH,
@@ -50,8 +50,6 @@ CREDIT_FULL = 0.85
 # A key point's similarity when only one of its several content words appears is scaled
 # by this: one shared word is not a paraphrase.
 SINGLE_WORD_FACTOR = 0.5
-# A key point's words must fall within this many times its length of each other.
-REACH_FACTOR = 3.0
 # rapidfuzz ratios between unrelated phrases sit around 30-50; below this a window is noise.
 FUZZY_FLOOR = 70.0
 # Word windows come in a few sizes; a key point is compared with windows of the smallest
@@ -622,6 +620,7 @@ class Match:
 
 
 _NO_MATCH = Match(0.0, None, False)
+_SECOND = itemgetter(1)
 # Similarities this close are a tie; the variant or window whose polarity agrees wins.
 TIE = 1e-9
 # Similarities this close are equal when picking a key point's variant: rounding in the
@@ -859,7 +858,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
         return 0.0, [], 1.0
     occurrences.sort()
     n_keys = len(variant.keys)
-    reach = max(n_keys + 4, int(REACH_FACTOR * n_keys))
+    reach = variant.window
     weights = variant.weights
     counts = [0] * n_keys
     weight_in = 0.0
@@ -897,7 +896,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
     # _finish_overlap, inlined for the common case (this runs for every variant tried).
-    similarity = min(1.0, best_weight / (variant.total_weight * share_needed(n_keys)))
+    similarity = min(1.0, best_weight / variant.scale)
     discount = SINGLE_WORD_FACTOR if best_distinct == 1 and n_keys > 1 else 1.0
     if len(best_spans) > 1:
         best_spans = _cohesive_first(best_spans, view)
@@ -919,7 +918,7 @@ def _soft_overlap(
     """
     occurrences = sorted([(p, k, 1.0) for p, k in exact] + softened)
     n_keys = len(variant.keys)
-    reach = max(n_keys + 4, int(REACH_FACTOR * n_keys))
+    reach = variant.window
     weights = variant.weights
     inside: list[list[float]] = [[] for _ in range(n_keys)]
     top = [0.0] * n_keys
@@ -969,9 +968,7 @@ def _soft_overlap(
                     break
             if occurrences[start][0] > best_spans[-1][0]:
                 best_spans.append((occurrences[start][0], pos + 1))
-    return _finish_overlap(
-        variant, view, best_weight, best_distinct, best_spans, ((p, k) for p, k, _ in occurrences)
-    )
+    return _finish_overlap(variant, view, best_weight, best_distinct, best_spans, occurrences)
 
 
 def _finish_overlap(
@@ -980,10 +977,14 @@ def _finish_overlap(
     best_weight: float,
     best_distinct: int,
     best_spans: list[tuple[int, int]],
-    occurrences: Iterable[tuple[int, int]],
+    occurrences: Sequence[tuple[int, int]] | Sequence[tuple[int, int, float]],
 ) -> tuple[float, list[tuple[int, int]], float]:
+    """The similarity and windows of a variant's best overlap, with its discounts.
+
+    `occurrences`: (content position, variant key index[, strength]) of its words, sorted.
+    """
     n_keys = len(variant.keys)
-    similarity = min(1.0, best_weight / (variant.total_weight * share_needed(n_keys)))
+    similarity = min(1.0, best_weight / variant.scale)
     discount = 1.0
     if best_distinct == 1 and n_keys > 1:
         discount *= SINGLE_WORD_FACTOR
@@ -992,9 +993,10 @@ def _finish_overlap(
     first, last = best_spans[0]
     # Every variant word in the window is an occurrence; without prompt words among the
     # variant's, the window (which starts at one) always has a word of its own.
-    if True in variant.from_prompt and not any(
-        not variant.from_prompt[k] for pos, k in occurrences if first <= pos < last
-    ):
+    # The occurrences in the window, found by bisection ((first,) sorts before every
+    # occurrence at first).
+    inside = occurrences[bisect_left(occurrences, (first,)) : bisect_left(occurrences, (last,))]
+    if len(variant.own) < len(variant.keys) and variant.own.isdisjoint(map(_SECOND, inside)):
         # Only the question's words: a restatement, unless the claim is universal and a
         # window says so too ("SVD works for any matrix" for "SVD exists for every matrix").
         universal = (

@@ -242,6 +242,8 @@ class Variant:
     polarity: PointPolarity = NO_POLARITY  # what would contradict it (bot.grading.polarity)
     key_set: frozenset[str] = frozenset()  # keys, as a set
     number: int = 0  # its place among all the rubric's variants (CompiledRubric.reach_table)
+    window: int = 1  # how many answer words its words may spread over (window_for)
+    own: frozenset[int] = frozenset()  # indices of its keys the prompt does not use
     scale: float = 1.0  # total_weight × share_needed(len(keys)): the weight that scores 1
 
 
@@ -264,6 +266,15 @@ def share_needed(n_keys: int) -> float:
     smaller that share: points of up to 9 words need all of them, a 16-word claim 3/4.
     """
     return min(1.0, LONG_CLAIM_WORDS / math.sqrt(n_keys))
+
+
+# A key point's words count as said together within a window of this many times as many
+# content words as it has (at least 4 more).
+REACH_FACTOR = 3.0
+
+
+def window_for(n_keys: int) -> int:
+    return max(n_keys + 4, int(REACH_FACTOR * n_keys))
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +388,8 @@ class CompiledRubric:
                         polarity=PointPolarity.of(toks, keys, opposites),
                         key_set=frozenset(keys),
                         number=variant_count,
+                        window=window_for(len(keys)),
+                        own=frozenset(i for i, k in enumerate(keys) if k not in prompt_keys),
                         scale=total_weight * share_needed(len(keys)),
                     )
                 )
