@@ -578,6 +578,12 @@ class AnswerView:
         )
 
 
+def _any_within(indices: list[int], first: int, last: int) -> bool:
+    """Whether the sorted `indices` hold one in [first, last]."""
+    at = bisect_left(indices, first)
+    return at < len(indices) and indices[at] <= last
+
+
 def _all_found(keys: list[str | None]) -> TypeGuard[list[str]]:
     """Every key was in the fold cache (the common case: no None to fill in)."""
     return None not in keys
@@ -752,13 +758,20 @@ def _contradiction(
     holding most of the matched words."""
     point = variant.polarity
     if not (
-        view.negation_at
-        or view.valence_at
-        or variant.negations
+        variant.negations
         or (point.opposites and not view.positions.keys().isdisjoint(point.opposites))
         or point.difference
     ):
-        return "", ""  # nothing in the answer could contradict the variant
+        # Only a negation or a failure word near the window could contradict it: negations
+        # reach NEGATION_REACH words ahead, failure words qualify polarity.BEFORE/AFTER
+        # words around; none within that many tokens of the window, nothing to judge.
+        near = max(NEGATION_REACH, polarity.BEFORE, polarity.AFTER)
+        first = view.content_index[span[0]] - near
+        last = view.content_index[span[1] - 1] + near
+        if not (
+            _any_within(view.negation_at, first, last) or _any_within(view.valence_at, first, last)
+        ):
+            return "", ""
     tokens = view.tokens
     matched = view.matched_tokens(span, wanted)
     if not matched:
