@@ -338,6 +338,7 @@ class AnswerView:
     word_count: int
     content_count: int
     folded: dict[str, str]  # raw content key -> key after typo folding, where they differ
+    word_keys: tuple[str, ...]  # every token's key (copy checks)
     negation_at: list[int] = field(default_factory=list)  # token indices of negation words
     valence_at: list[int] = field(default_factory=list)  # token indices of "poorly", "fails"..
     _universal_at: list[int] | None = None
@@ -444,6 +445,7 @@ class AnswerView:
             word_count=len(tokens),
             content_count=n,
             folded=folded,
+            word_keys=tokenized.keys,
             negation_at=list(compress(range(len(tokens)), tokenized.negations)),
             valence_at=(
                 list(
@@ -1155,21 +1157,21 @@ def copied(view: AnswerView, compiled: CompiledRubric) -> Copy | None:
     shingles = compiled.copy_shingles
     if n < COPY_RUN or not shingles:
         return None
-    keys = [t.key for t in tokens]
+    keys = view.word_keys
     covered = [False] * n
     last_start = n - COPY_RUN
     # Runs are looked for every COPY_STRIDE words and followed both ways from a hit, so
     # every run of COPY_RUN + COPY_STRIDE - 1 words or more is found whole.
     i = 0
     while i <= last_start:
-        if tuple(keys[i : i + COPY_RUN]) not in shingles:
+        if keys[i : i + COPY_RUN] not in shingles:
             i += COPY_STRIDE
             continue
         first = i
-        while first > 0 and tuple(keys[first - 1 : first - 1 + COPY_RUN]) in shingles:
+        while first > 0 and keys[first - 1 : first - 1 + COPY_RUN] in shingles:
             first -= 1
         last = i
-        while last < last_start and tuple(keys[last + 1 : last + 1 + COPY_RUN]) in shingles:
+        while last < last_start and keys[last + 1 : last + 1 + COPY_RUN] in shingles:
             last += 1
         covered[first : last + COPY_RUN] = [True] * (last + COPY_RUN - first)
         i = last + COPY_STRIDE
@@ -1200,7 +1202,7 @@ def copied(view: AnswerView, compiled: CompiledRubric) -> Copy | None:
 
 
 def is_copy_of_reference(
-    view: AnswerView, compiled: CompiledRubric, words: list[str] | None = None
+    view: AnswerView, compiled: CompiledRubric, words: Sequence[str] | None = None
 ) -> bool:
     """Most of the answer is the expected answer (or the key points) in the same order."""
     if words is None:

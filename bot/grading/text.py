@@ -591,7 +591,7 @@ class Columns(NamedTuple):
     column is cheaper to scan than the tokens' attributes."""
 
     tokens: list[Token]
-    keys: Sequence[str]
+    keys: tuple[str, ...]
     contents: Sequence[bool]
     negations: Sequence[bool]
     sentences: list[int]
@@ -646,7 +646,8 @@ def tokenize_columns(text: str) -> Columns:
             infos, phrase_at, keys, contents, negations, starts, ends, sentences, clauses
         )
     fields = zip(keys, contents, negations, starts, ends, sentences, clauses, strict=True)
-    return Columns(list(map(_make_token, fields)), keys, contents, negations, sentences)
+    tokens = list(map(_make_token, fields))
+    return Columns(tokens, tuple(keys), contents, negations, sentences)
 
 
 def _all_cached(infos: list[_WordInfo | None]) -> TypeGuard[list[_WordInfo]]:
