@@ -27,6 +27,7 @@ from bot.grading.rubric import (
     Rubric,
     Variant,
     rubric_for,
+    sorted_words,
 )
 from bot.grading.text import (
     NEGATION_REACH,
@@ -363,6 +364,7 @@ class AnswerView:
     _recalls: Any = None
     # By variant number: the most each variant could score here (variant_reaches).
     reaches: list[float] = field(default_factory=list)
+    _sorted_sentences: dict[tuple[int, int], str] = field(default_factory=dict)
     recall_set: RecallSet | None = None
 
     def recalls(self) -> Any:
@@ -467,6 +469,15 @@ class AnswerView:
         )
         view.reaches = variant_reaches(view, compiled.reach_table)
         return view
+
+    def sorted_sentence(self, first: int, last: int) -> str:
+        """The content keys at positions [first, last) in sorted order (remembered)."""
+        found = self._sorted_sentences.get((first, last))
+        if found is None:
+            found = self._sorted_sentences[first, last] = sorted_words(
+                " ".join(self.keys[first:last])
+            )
+        return found
 
     def snippet(self, span: tuple[int, int]) -> str:
         first, last = span
@@ -1069,10 +1080,11 @@ def _fuzzy(
         if low <= b - a <= high
     ]
     if sentence_spans:
+        # token_sort_ratio, with each sentence's words sorted once per answer.
         found = process.extractOne(
-            variant.joined,
-            [" ".join(keys[a:b]) for a, b in sentence_spans],
-            scorer=fuzz.token_sort_ratio,
+            variant.sorted_joined,
+            [view.sorted_sentence(a, b) for a, b in sentence_spans],
+            scorer=fuzz.ratio,
             score_cutoff=max(FUZZY_FLOOR, best),
         )
         if found and found[1] > best:

@@ -236,6 +236,9 @@ class Variant:
     weights: tuple[float, ...]
     total_weight: float
     joined: str  # content keys joined by spaces, for rapidfuzz
+    # The same words sorted: fuzz.ratio against a sorted sentence is token_sort_ratio
+    # without sorting the variant again for every sentence.
+    sorted_joined: str
     negations: int
     from_prompt: tuple[bool, ...]  # per key: the question's prompt uses this word
     universal: bool = False  # says "every", "any", "all" or "always"
@@ -252,6 +255,12 @@ class CompiledKeyPoint:
     point: RubricKeyPoint
     variants: tuple[Variant, ...]
     recall: RecallTable | None = None  # derived claims only: its words as a recall table
+
+
+def sorted_words(text: str) -> str:
+    """The text's words (split at blanks) in sorted order, as rapidfuzz's token_sort_ratio
+    sorts them."""
+    return " ".join(sorted(text.split()))
 
 
 # See share_needed.
@@ -382,6 +391,7 @@ class CompiledRubric:
                         weights=weights,
                         total_weight=total_weight,
                         joined=" ".join(keys),
+                        sorted_joined=sorted_words(" ".join(keys)),
                         negations=governing_negations(toks, 0, len(toks) - 1, set(keys)),
                         from_prompt=tuple(k in prompt_keys for k in keys),
                         universal=any(t.key in UNIVERSAL_KEYS for t in toks),
