@@ -459,6 +459,7 @@ class Token(NamedTuple):
 # Same matches as r"[.!?;]\s+|\n+", written to start with one character class so the
 # regex engine skips ahead to candidates instead of trying both branches everywhere.
 _SENTENCE_END = re.compile(r"[.!?;\n](?:(?<=[.!?;])\s+|(?<=\n)\n*)")
+_DOT_END = re.compile(r"\.\s+")
 # "e.g. k-means" and "vs. boosting" do not end a sentence.
 _NOT_AN_END = re.compile(r"(?:\b\w\.\w|\bvs|\bcf|\bca)\.$", re.IGNORECASE)
 
@@ -466,7 +467,10 @@ _NOT_AN_END = re.compile(r"(?:\b\w\.\w|\bvs|\bcf|\bca)\.$", re.IGNORECASE)
 def _sentence_ends(text: str) -> list[int]:
     """Offsets where a new sentence (or line) starts."""
     ends = []
-    for m in _SENTENCE_END.finditer(text):
+    # Without ! ? ; or a newline, only a dot followed by blanks ends a sentence, and a
+    # pattern that starts with one literal character is searched far faster.
+    pattern = _SENTENCE_END if any(map(text.__contains__, "!?;\n")) else _DOT_END
+    for m in pattern.finditer(text):
         dot = m.start()
         if (
             text[dot] == "."
