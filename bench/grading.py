@@ -9,6 +9,8 @@ filler sentences, built with a seeded random generator, so runs are comparable. 
 baseline, measured on the same answers in the same run, is one rapidfuzz
 `fuzz.token_set_ratio` of the whole answer against the whole expected answer.
 
+Every timing is the best of REPEAT runs of the same call (the baseline's too).
+
 Also printed: the one-time load of the word-meaning tables (seconds, the growth of the
 process's peak memory, the arrays' size) and the compile of every bank rubric with them,
 measured before anything else in a fresh process; and 150-word answers graded against a
@@ -74,7 +76,12 @@ def build_answer(question: Question, rng: random.Random, words: int) -> str:
     return " ".join(sentences)
 
 
-def time_each(func: Callable[[], object], repeat: int = 1) -> float:
+# Each answer is graded this many times and its fastest run kept: on a shared machine other
+# work only ever adds time, and single runs here swung by up to 1.8x minute to minute.
+REPEAT = 3
+
+
+def time_each(func: Callable[[], object], repeat: int = REPEAT) -> float:
     """Microseconds for one call (best of `repeat`)."""
     best = float("inf")
     for _ in range(repeat):
