@@ -154,8 +154,11 @@ def grade(
             if match.span and status != "missed"
             else None
         )
-        if match.negated and status != "missed":
-            contradicted.append((point.point.text, match.quote or snippet or "", match.reason))
+        if match.negated:
+            # A contradicted match earns nothing, however weak; only one that would have
+            # counted is worth a flag.
+            if status != "missed":
+                contradicted.append((point.point.text, match.quote or snippet or "", match.reason))
             status, credit, snippet = "missed", 0.0, None
         if status != "missed" and not substantive and match.span is not None:
             substantive = view.has_uncommon_word(match.span, match.wanted)

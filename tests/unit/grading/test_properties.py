@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.grading import Grade, Rubric, grade
@@ -32,8 +32,9 @@ WORDS = st.sampled_from([*_VOCABULARY.split(), "\n"])
 ANSWERS = st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=60).map(" ".join))
 # Derandomized: the same 60 examples on every run, so CI's verdict is the grader's, not
 # the draw's. (A random search once found gibberish, "ORTHGN:COMON:EXPLAI:NO<MAX", whose
-# score drops when a missed point is added: the addition makes its "NO … MAX" read as a
-# negation of the first point and loses that point's partial credit. Known, not fixed.)
+# score dropped when a missed point was added: the addition lifted a weak, negated match of
+# another point to partial, where its negation took away the credit the weak match had
+# earned. A negated match now earns nothing however weak; the case is pinned below.)
 FAST = settings(
     max_examples=60,
     deadline=None,
@@ -65,6 +66,7 @@ def test_grading_is_deterministic(answer):
 
 @FAST
 @given(ANSWERS)
+@example("ORTHGN:COMON:EXPLAI:NO<MAX")
 def test_adding_a_missed_key_point_never_lowers_the_score(answer):
     before = grade(RUBRIC, answer)
     for kp in before.key_points:
