@@ -31,10 +31,13 @@ never the a is because and maximum bagging boosting bias trees :smile: <@U1> `co
 WORDS = st.sampled_from([*_VOCABULARY.split(), "\n"])
 ANSWERS = st.one_of(st.text(max_size=300), st.lists(WORDS, max_size=60).map(" ".join))
 # Derandomized: the same 60 examples on every run, so CI's verdict is the grader's, not
-# the draw's. (A random search once found gibberish, "ORTHGN:COMON:EXPLAI:NO<MAX", whose
-# score dropped when a missed point was added: the addition lifted a weak, negated match of
-# another point to partial, where its negation took away the credit the weak match had
-# earned. A negated match now earns nothing however weak; the case is pinned below.)
+# the draw's. A random search found two kinds of gibberish whose score drops when a missed
+# point is added. "ORTHGN:COMON:EXPLAI:NO<MAX": the addition lifted a weak, negated match
+# of another point that had earned a little to one that earned nothing; a negated match
+# now earns nothing however weak, and the case is pinned below. Still known, not fixed:
+# "ORTHGN:MAX. PCA:NO/DIREC:PCA", where the addition gives another point a stronger window
+# that is negated, and the weaker window that was credited is not looked at any more (only
+# windows as good as the best are judged for polarity).
 FAST = settings(
     max_examples=60,
     deadline=None,
