@@ -929,7 +929,7 @@ def _overlap(variant: Variant, view: AnswerView) -> tuple[float, list[tuple[int,
     discount = SINGLE_WORD_FACTOR if best_distinct == 1 and n_keys > 1 else 1.0
     if len(best_spans) > 1:
         best_spans = _cohesive_first(best_spans, view)
-    if True in variant.from_prompt:
+    if len(variant.own) < len(variant.keys):  # some of its words are the prompt's
         return _finish_overlap(variant, view, best_weight, best_distinct, best_spans, occurrences)
     return similarity * discount, best_spans, discount
 
